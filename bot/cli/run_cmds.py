@@ -1,0 +1,61 @@
+"""``run`` (the bot) and ``demo`` (the bot against the built-in sandbox)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import CliError, load_registry, load_settings
+
+
+def run() -> None:
+    """Run the bot: polling (or webhook), scheduler and HTTP server, until SIGTERM."""
+    from bot.db import Database, DatabaseUrlError, is_sqlite
+    from bot.logging import configure
+    from bot.migrate import upgrade
+    from bot.runtime import BotRuntime, StartupError, serve_until_signalled
+    from bot.services import Services
+
+    settings = load_settings()
+    if settings.bot_token is None or not settings.bot_token.get_secret_value():
+        raise CliError("AFTERCARE_BOT_TOKEN is not set (get a token from @BotFather)", code=2)
+    clinics = load_registry(settings=settings)
+    configure(settings.resolved_log_format, settings.log_level)
+    try:
+        if is_sqlite(settings.database_url):
+            upgrade(settings.database_url)
+        database = Database(settings.database_url)
+    except DatabaseUrlError as exc:
+        raise CliError(f"AFTERCARE_DATABASE_URL: {exc}", code=2) from None
+    except Exception as exc:
+        raise CliError(f"database not usable: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
+
+    async def main() -> None:
+        if not await database.ping():
+            raise CliError(f"cannot connect to the database at {database.engine.url.render_as_string()}")
+        runtime = BotRuntime(Services(settings=settings, clinics=clinics, db=database))
+        try:
+            await serve_until_signalled(runtime)
+        except StartupError as exc:
+            raise CliError(str(exc)) from None
+        finally:
+            await database.dispose()
+
+    asyncio.run(main())
+
+
+def demo(
+    json_output: Annotated[bool, typer.Option("--json", help="One JSON object per message")] = False,
+    serve: Annotated[bool, typer.Option("--serve", help="Keep running after the script (web console)")] = False,
+) -> None:
+    """Run a scripted patient and staff member through a course, offline."""
+    from bot.demo import run_demo
+
+    asyncio.run(run_demo(json_output=json_output, serve=serve))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)
+    app.command("demo")(demo)

@@ -1,0 +1,112 @@
+"""Clinic YAML validation: the shipped example passes, every mistake is one clear line."""
+
+from __future__ import annotations
+
+import copy
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.clinic_config import EXAMPLE_CONFIG, ConfigError, load_clinics
+
+EXAMPLE: dict[str, Any] = yaml.safe_load(EXAMPLE_CONFIG.read_text())
+
+
+def _write(tmp_path: Path, data: Any) -> Path:
+    path = tmp_path / "clinic.yaml"
+    path.write_text(data if isinstance(data, str) else yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
+def _mutated(edit: Any) -> dict[str, Any]:
+    data = copy.deepcopy(EXAMPLE)
+    edit(data)
+    return data
+
+
+def _clinic(data: dict[str, Any]) -> dict[str, Any]:
+    return data["clinics"][0]  # type: ignore[no-any-return]
+
+
+def test_example_config_is_valid() -> None:
+    registry = load_clinics(EXAMPLE_CONFIG)
+    clinic = registry["riverside"]
+    assert set(clinic.protocols) == {"knee", "low_back", "shoulder"}
+    knee = clinic.protocols["knee"]
+    assert (knee.sessions.min, knee.sessions.max) == (3, 6)
+    assert [str(o) for o in knee.reminders_before] == ["P2D", "PT2H"]
+    assert clinic.languages == ["en", "es"]
+
+
+BAD_CONFIGS: list[tuple[str, Any, str]] = [
+    ("wrong type", lambda d: _clinic(d).update(emergency_number=["911"]), "clinics[0](riverside).emergency_number"),
+    ("unknown key", lambda d: _clinic(d).update(colour="blue"), "clinics[0](riverside).colour: unknown key"),
+    ("negative offset", lambda d: _clinic(d)["protocols"]["knee"].update(interval="-P4W"),
+     "protocols.knee.interval: '-P4W' is negative"),
+    ("unparsable offset", lambda d: _clinic(d)["protocols"]["knee"]["checkins_after"].append("6 hours"),
+     "protocols.knee.checkins_after[4]: '6 hours' is not an ISO 8601 duration"),
+    ("unknown timezone", lambda d: _clinic(d).update(timezone="Mars/Olympus"), "timezone: unknown timezone"),
+    ("min > max sessions", lambda d: _clinic(d)["protocols"]["knee"]["sessions"].update(min=7, max=6, default=None),
+     "min (7) is greater than max (6)"),
+    ("duplicate clinic id", lambda d: d["clinics"].append(copy.deepcopy(_clinic(d))), "duplicate clinic id 'riverside'"),
+    ("missing contact", lambda d: _clinic(d).pop("contact"), "clinics[0](riverside).contact: is required but missing"),
+    ("missing phone", lambda d: _clinic(d)["contact"].pop("phone"), "contact.phone: is required but missing"),
+    ("unsupported language", lambda d: _clinic(d).update(languages=["en", "fr"]), "unsupported language 'fr'"),
+    ("bad quiet hours", lambda d: _clinic(d)["quiet_hours"].update(start="25:00"), "quiet_hours.start"),
+    ("no staff", lambda d: _clinic(d)["staff"].update(user_ids=[]), "staff.user_ids"),
+    ("no protocols", lambda d: _clinic(d).update(protocols={}), "protocols"),
+    ("default outside range", lambda d: _clinic(d)["protocols"]["knee"]["sessions"].update(default=9),
+     "default (9) is outside min..max"),
+    ("zero offset", lambda d: _clinic(d)["protocols"]["knee"].update(interval="PT0S"), "is zero"),
+    ("bad clinic id", lambda d: _clinic(d).update(id="River Side"), "clinics[0](River Side).id: must be"),
+]
+
+
+@pytest.mark.parametrize(("name", "edit", "expected"), BAD_CONFIGS, ids=[case[0] for case in BAD_CONFIGS])
+def test_bad_config_gives_one_line(tmp_path: Path, name: str, edit: Any, expected: str) -> None:
+    path = _write(tmp_path, _mutated(edit))
+    with pytest.raises(ConfigError) as caught:
+        load_clinics(path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: ")
+    assert expected in message
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("clinics: [\n  - id: a\n", "YAML syntax error"),
+        ("", "must be a mapping"),
+        ("- just\n- a list\n", "must be a mapping"),
+        ("clinics: []\n", "clinics"),
+    ],
+)
+def test_bad_yaml_gives_one_line(tmp_path: Path, content: str, expected: str) -> None:
+    with pytest.raises(ConfigError, match=expected):
+        load_clinics(_write(tmp_path, content))
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_check_config_cli_accepts_example() -> None:
+    result = _cli("check-config", str(EXAMPLE_CONFIG))
+    assert result.returncode == 0, result.stderr
+    assert "OK, 1 clinic" in result.stdout
+
+
+def test_check_config_cli_rejects_with_exit_2_and_no_traceback(tmp_path: Path) -> None:
+    path = _write(tmp_path, _mutated(lambda d: _clinic(d).update(timezone="Nowhere/City")))
+    result = _cli("check-config", str(path))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "clinics[0](riverside).timezone: unknown timezone 'Nowhere/City'" in lines[0]
