@@ -87,7 +87,7 @@ class IsoDuration:
         if self.months or self.days:
             shifted = add_months(local.date(), sign * self.months) + timedelta(days=sign * self.days)
             local = resolve_local(datetime.combine(shifted, local.time()), tz)
-        return (local + timedelta(seconds=sign * self.seconds)).astimezone(UTC)
+        return local.astimezone(UTC) + timedelta(seconds=sign * self.seconds)
 
 
 def add_months(day: date, months: int) -> date:

@@ -1,0 +1,90 @@
+"""``aftercare demo``: the whole bot, offline, on a simulated clock.
+
+Starts the built-in Bot API sandbox on 127.0.0.1 and the real bot against it on a
+temporary SQLite database, plays the scenes, prints the conversation, exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import tempfile
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.clinic_config import EXAMPLE_CONFIG, load_clinics
+from bot.clock import ShiftedClock
+from bot.db import Database
+from bot.demo.director import Director
+from bot.demo.transcript import Transcript
+from bot.logging import configure
+from bot.migrate import upgrade
+from bot.runtime import BotRuntime
+from bot.sandbox import Sandbox
+from bot.services import Services
+from bot.settings import Settings
+
+Scene = Callable[[Director], Awaitable[None]]
+DEMO_START = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)  # 09:00 at the example clinic
+PATIENT_ID = 7001
+DEMO_TOKEN = "424242:DEMO"
+
+
+def scenes() -> list[Scene]:
+    """The scenes in order; a capability shows up here when it exists."""
+    from bot.demo.scenes import basics
+
+    found: list[Scene] = [basics.basics_scene]
+    for module_name, function in (
+        ("enrolment", "enrolment_scene"),
+        ("course", "course_scene"),
+        ("checkins", "checkin_scene"),
+        ("staff", "staff_scene"),
+        ("selfservice", "selfservice_scene"),
+    ):
+        try:
+            module = __import__(f"bot.demo.scenes.{module_name}", fromlist=[function])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"bot.demo.scenes.{module_name}":
+                raise
+            continue
+        found.append(getattr(module, function))
+    return found
+
+
+async def run_demo(json_output: bool = False, serve: bool = False) -> None:
+    configure("json", "CRITICAL")
+    logging.getLogger().setLevel(logging.CRITICAL)
+    clinics = load_clinics(EXAMPLE_CONFIG)
+    clinic = next(iter(clinics))
+    staff_id = clinic.staff.user_ids[0]
+    with tempfile.TemporaryDirectory(prefix="aftercare-demo-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'demo.db'}"
+        await asyncio.to_thread(upgrade, url)
+        async with Sandbox() as sandbox:
+            settings = Settings(
+                _env_file=None,  # type: ignore[call-arg]
+                bot_token=DEMO_TOKEN, database_url=url, telegram_api_url=sandbox.url,
+                http_host="127.0.0.1", http_port=0 if not serve else 8080, clinic_config=EXAMPLE_CONFIG,
+            )
+            clock = ShiftedClock(DEMO_START)
+            services = Services(settings=settings, clinics=clinics, db=Database(url), clock=clock)
+            runtime = BotRuntime(services)
+            await runtime.start()
+            try:
+                director = Director(
+                    sandbox=sandbox, runtime=runtime, clock=clock,
+                    transcript=Transcript(json_output=json_output),
+                    patient=sandbox.user(PATIENT_ID, "Alex", language_code="en"),
+                    staff=sandbox.user(staff_id, "Dr. Rivera", language_code="en"),
+                    staff_chat=sandbox.group(clinic.staff.chat_id, f"{clinic.name} staff"),
+                )
+                for scene in scenes():
+                    await scene(director)
+                if serve:
+                    director.transcript.note("demo is serving; press Ctrl-C to stop")
+                    await asyncio.Event().wait()
+            finally:
+                await runtime.stop()
+                await services.db.dispose()

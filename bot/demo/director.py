@@ -1,0 +1,105 @@
+"""The demo's stage: sandbox users, a movable clock, and a transcript of everything said.
+
+Scenes (``bot/demo/scenes``) call ``say``, ``press`` and ``advance``; after each
+step the director waits until the bot has gone quiet and prints what it sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from bot.clock import ShiftedClock
+from bot.demo.transcript import Transcript
+from bot.runtime import BotRuntime
+from bot.sandbox import Sandbox
+from bot.sandbox.user import ChatView, SandboxUser
+from bot.services import Services
+
+QUIET_PERIOD = 0.35
+MAX_WAIT = 10.0
+
+
+@dataclass
+class Director:
+    sandbox: Sandbox
+    runtime: BotRuntime
+    clock: ShiftedClock
+    transcript: Transcript
+    patient: SandboxUser
+    staff: SandboxUser
+    staff_chat: ChatView
+    _seen_seq: int = 0
+
+    @property
+    def services(self) -> Services:
+        return self.runtime.services
+
+    def _chat_name(self, chat_id: int | None) -> str | None:
+        if chat_id == self.patient.id:
+            return "patient"
+        if chat_id in (self.staff.id, self.staff_chat.id):
+            return "staff"
+        return None
+
+    async def settle(self) -> None:
+        """Wait until the bot has sent nothing for a moment, then print what it sent."""
+        deadline = time.monotonic() + MAX_WAIT
+        last_count = -1
+        while time.monotonic() < deadline:
+            count = len(self.sandbox.events())
+            if count == last_count:
+                break
+            last_count = count
+            await asyncio.sleep(QUIET_PERIOD)
+        self.flush()
+
+    def flush(self) -> None:
+        for event in self.sandbox.events(self._seen_seq):
+            self._seen_seq = max(self._seen_seq, event.seq)
+            if event.kind not in ("bot_message", "bot_edit"):
+                continue
+            chat = self._chat_name(event.chat_id)
+            if chat is None or event.chat_id is None or event.message_id is None:
+                continue
+            message = self.sandbox.state.chats[event.chat_id].messages[event.message_id]
+            version = next((v for v in message.versions if v.seq == event.seq), message.versions[-1])
+            buttons = _labels(version.reply_markup)
+            text = version.text if message.kind == "text" else f"[{message.kind}] {message.text}".strip()
+            self.transcript.message(self.clock.now(), chat, "bot", text, buttons, edited=event.kind == "bot_edit")
+
+    async def say(self, user: SandboxUser, text: str, chat: ChatView | None = None) -> None:
+        self.flush()
+        who = "staff" if user is self.staff else "patient"
+        self.transcript.message(self.clock.now(), who, "user", text, [])
+        await user.send_text(text, chat=chat.id if chat is not None and chat is not user else None)
+        await self.settle()
+
+    async def press(self, user: SandboxUser, label: str, chat: ChatView | None = None) -> None:
+        self.flush()
+        who = "staff" if user is self.staff else "patient"
+        self.transcript.message(self.clock.now(), who, "user", f"[{label}]", [])
+        target = chat if chat is not None else user
+        message = next(m for m in reversed(target.messages()) if label in m.callback_data)
+        await user.press(label, message, chat=target.id if chat is not None else None)
+        await self.settle()
+
+    async def advance(self, delta: timedelta, note: str | None = None) -> None:
+        """Move the demo clock forward and let the scheduler catch up."""
+        self.flush()
+        self.clock.advance(delta)
+        if note:
+            self.transcript.note(note)
+        dispatcher: Any = self.services.dispatcher
+        if dispatcher is not None:
+            dispatcher.poke()
+        await self.settle()
+
+
+def _labels(markup: dict[str, Any] | None) -> list[list[str]]:
+    if not markup:
+        return []
+    return [[str(button.get("text", "")) for button in row] for row in markup.get("inline_keyboard", [])]

@@ -1,0 +1,1 @@
+"""Demo scenes in running order; each shows one capability of the bot."""
