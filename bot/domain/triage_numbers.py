@@ -1,0 +1,108 @@
+"""Figures in a patient's text: body temperatures (C or F) and 0-10 soreness scores.
+
+A number is only read as a temperature when something says so: a unit
+("39°C", "101 F", "38 grados"), a decimal in the body-temperature range
+("38.5", "100.4", "38,5"), or a temperature word in the same clause
+("temperature of 101", "tengo 39 de fiebre"). The range decides the scale:
+34-43.5 is Celsius, 93-112 is Fahrenheit. Ages ("I'm 39") and scores
+("8/10") are not temperatures.
+
+``explicit`` says the reading is plainly a temperature (unit, decimal, or the
+word right before it); only explicit readings may *lower* a "fever" wording to
+a low-grade temperature, so an ambiguous figure can never talk a fever down.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+_CONTEXT = re.compile(
+    r"\b(?:temp|temps|temperature|fever|fevers|febrile|feverish|thermometer|reading|fiebre|"
+    r"temperatura|termometro|calentura|febricula|grados|degrees|deg)\b"
+)
+_RIGHT_BEFORE = re.compile(
+    r"\b(?:temp|temperature|temperatura|thermometer|termometro|fever\s+of|fiebre\s+de|"
+    r"reads?|marca|marcaba)\s+(?:(?:is|was|of|at|es|de|a|about|around|like)\s+)?$"
+)
+_RIGHT_AFTER = re.compile(r"\s*(?:de|of)\s+(?:fiebre|fever|temperatura|temperature)\b")
+_AGE_BEFORE = re.compile(r"\b(?:i'm|i\s+am|aged?|edad(?:\s+de)?|he's|she's)\s+$")
+_TEMPERATURE = re.compile(
+    r"(?<![\d.,/])(?P<num>\d{2,3}(?:[.,]\d{1,2})?)(?![\d/])(?P<plus>\s+y\s+(?:pico|algo|medio)\b)?"
+    r"(?P<deg>\s*(?:deg(?:rees?)?|grados?))?"
+    r"(?:\s*(?P<c>c|celsius|centigrados?|centigrade)|\s*(?P<f>f|fahrenheit|farenheit))?\b"
+    r"(?!\s*(?:/|out\s+of|of\s+10|de\s+10|sobre\s+10|%|am\b|pm\b|years?|yrs?|anos|hours?|"
+    r"hrs?|h\b|horas|days?|dias|weeks?|semanas|min|minutes|minutos|kg|kilos|lbs?|pounds|mg|"
+    r"ml|cm|mm|km|miles|times|veces|steps|pasos|sessions?|sesiones|mins?))"
+)
+_OUT_OF_TEN = re.compile(
+    r"(?<![\d.,])(\d{1,2}(?:[.,]5)?)\s*(?:/|out\s+of|of|de|sobre|en)\s*10\b(?![.,]\d)"
+)
+_PAIN_IS = re.compile(
+    r"\b(?:pain|soreness|sore|ache|dolor|molestia|duele)\s+(?:(?:level|score|is|was|es|de|at|"
+    r"about|around|like|como|un|una|an|a|now|ahora|today|hoy|rating|rated|scale|nivel|en|"
+    r"esta)\s+){0,3}(\d{1,2})\b(?![.,]\d|\s*(?:deg|grados|c\b|f\b|/|out\s+of|de\s+10|sobre|"
+    r"hours?|h\b|hrs?|days?|dias|horas|weeks?|semanas|times|veces|%|am\b|pm\b))"
+)
+# "38 y pico" (38 and a bit), "38 y medio": a stated temperature with a fraction.
+_AND_A_BIT = {"pico": 0.1, "algo": 0.1, "medio": 0.5}
+_CLAUSE = re.compile(r"[;!?:]|\.(?!\d)|\b(?:but|pero)\b")
+
+
+@dataclass(frozen=True)
+class Temperature:
+    celsius: float
+    explicit: bool
+
+
+def read_temperatures(norm: str) -> tuple[Temperature, ...]:
+    """Every body temperature stated in normalised text, in Celsius."""
+    found = []
+    for match in _TEMPERATURE.finditer(norm):
+        reading = _temperature(norm, match)
+        if reading is not None:
+            found.append(reading)
+    return tuple(found)
+
+
+def _temperature(norm: str, match: re.Match[str]) -> Temperature | None:
+    text = match.group("num")
+    plus = match.group("plus")
+    value = float(text.replace(",", ".")) + (_AND_A_BIT[plus.split()[-1]] if plus else 0.0)
+    decimal = not text.isdigit() or bool(plus)
+    unit = match.group("c") or match.group("f") or match.group("deg")
+    before = norm[: match.start()]
+    if not (unit or decimal or _in_context(norm, match)):
+        return None
+    if not (unit or decimal) and _AGE_BEFORE.search(before):
+        return None
+    celsius = _to_celsius(value, bool(match.group("c")), bool(match.group("f")))
+    if celsius is None:
+        return None
+    stated = _RIGHT_BEFORE.search(before) or _RIGHT_AFTER.match(norm, match.end())
+    explicit = bool(unit or decimal or stated)
+    return Temperature(round(celsius, 2), explicit)
+
+
+def _to_celsius(value: float, is_c: bool, is_f: bool) -> float | None:
+    if is_f or (not is_c and 93 <= value <= 112):
+        return (value - 32) * 5 / 9 if 90 <= value <= 115 else None
+    return value if 34 <= value <= 43.5 else None
+
+
+def _in_context(norm: str, match: re.Match[str]) -> bool:
+    """A temperature word in the same clause as the number."""
+    starts = [m.end() for m in _CLAUSE.finditer(norm, 0, match.start())]
+    after = _CLAUSE.search(norm, match.end())
+    clause = norm[max(starts, default=0) : after.start() if after else len(norm)]
+    return bool(_CONTEXT.search(clause))
+
+
+def read_soreness(norm: str) -> int | None:
+    """The highest 0-10 pain score stated ("pain 8/10", "dolor 9 de 10", "pain is a 7")."""
+    values = [m.group(1) for m in _OUT_OF_TEN.finditer(norm)]
+    values += [m.group(1) for m in _PAIN_IS.finditer(norm)]
+    scores = [math.ceil(float(v.replace(",", "."))) for v in values]
+    scores = [s for s in scores if 0 <= s <= 10]
+    return max(scores) if scores else None

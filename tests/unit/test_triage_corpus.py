@@ -1,0 +1,100 @@
+"""Safety corpus: patient phrasings with the level a clinician expects (triage_corpus.yaml).
+
+The first test is the safety net: no urgent or emergency message may come out
+lower, and it lists every miss at once. The second holds ok/watch messages to
+their exact level and signs, except the few over-escalations the corpus
+documents under ``tolerated``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bot.domain.triage import Level, Report, Sign, TriageResult, triage
+
+CORPUS_PATH = Path(__file__).with_name("triage_corpus.yaml")
+MAX_TOLERATED = 5
+
+
+def _load() -> list[dict[str, Any]]:
+    entries = yaml.safe_load(CORPUS_PATH.read_text(encoding="utf-8"))
+    assert isinstance(entries, list)
+    return entries
+
+
+CORPUS = _load()
+
+
+def _run(entry: dict[str, Any]) -> TriageResult:
+    report = Report(text=entry["text"], language=entry["lang"], hours_since_injection=entry.get("hours"))
+    return triage(report)
+
+
+def _describe(entry: dict[str, Any], result: TriageResult) -> str:
+    got = ",".join(result.signs) or "-"
+    want = ",".join(entry["signs"]) or "-"
+    return f"{entry['text']!r}: expected {entry['level']} [{want}], got {result.level} [{got}]"
+
+
+def test_corpus_is_well_formed() -> None:
+    assert len(CORPUS) >= 100
+    texts = [e["text"] for e in CORPUS]
+    assert len(texts) == len(set(texts)), "duplicate phrasing"
+    for entry in CORPUS:
+        Level(entry["level"])
+        assert entry["lang"] in {"en", "es"}
+        for sign in entry["signs"]:
+            Sign(sign)
+        if "tolerated" in entry:
+            assert entry["level"] in {"ok", "watch"}, "never tolerate a miss on a red flag"
+            assert len(entry["tolerated"]) > 40, "say why"
+    assert sum("tolerated" in e for e in CORPUS) <= MAX_TOLERATED
+    levels = {e["level"] for e in CORPUS}
+    assert levels == {"ok", "watch", "urgent", "emergency"}
+    assert {e["lang"] for e in CORPUS} == {"en", "es"}
+
+
+def test_no_red_flag_is_triaged_lower() -> None:
+    misses = []
+    for entry in CORPUS:
+        expected = Level(entry["level"])
+        if not expected.at_least(Level.URGENT):
+            continue
+        result = _run(entry)
+        if result.level.rank < expected.rank:
+            misses.append(_describe(entry, result))
+    assert not misses, f"{len(misses)} red-flag phrasing(s) under-triaged:\n" + "\n".join(misses)
+
+
+def test_every_phrasing_gets_its_level_and_signs() -> None:
+    wrong = []
+    for entry in CORPUS:
+        result = _run(entry)
+        if "tolerated" in entry:
+            if result.level.rank < Level(entry["level"]).rank:
+                wrong.append(_describe(entry, result))
+            continue
+        exact = result.level == Level(entry["level"]) and set(result.signs) == set(entry["signs"])
+        if not exact:
+            wrong.append(_describe(entry, result))
+    assert not wrong, f"{len(wrong)} phrasing(s) mis-triaged:\n" + "\n".join(wrong)
+
+
+def test_follow_up_expectations() -> None:
+    wrong = []
+    for entry in (e for e in CORPUS if "follow_up" in e):
+        result = _run(entry)
+        if result.needs_follow_up != entry["follow_up"]:
+            wrong.append(f"{entry['text']!r}: needs_follow_up={result.needs_follow_up}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("entry", [e for e in CORPUS if "tolerated" in e], ids=lambda e: e["text"])
+def test_tolerated_entries_still_over_escalate(entry: dict[str, Any]) -> None:
+    """A tolerated entry that now matches exactly should lose its tolerance note."""
+    result = _run(entry)
+    assert result.level.rank > Level(entry["level"]).rank, "tolerance no longer needed: remove it"
