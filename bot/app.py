@@ -11,9 +11,12 @@ from typing import Any
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseHandler, TypeHandler
 
+from bot import metrics
 from bot.handlers import common, router
+from bot.job_queue import LoggedJobQueue
 from bot.logging import bind_contextvars, clear_contextvars, new_correlation_id
 from bot.services import SERVICES_KEY, Services
+from bot.telegram_request import ObservedRequest, TelegramWatch
 from bot.update_processor import PerChatUpdateProcessor
 
 
@@ -33,11 +36,13 @@ async def _begin_update(update: object, _context: Any) -> None:
     clear_contextvars()
     bind_contextvars(correlation_id=new_correlation_id(),
                      update_id=update.update_id if isinstance(update, Update) else None)
+    metrics.observe_update(update)
 
 
 def build_application(services: Services, *, token: str | None = None) -> Application[Any, Any, Any, Any, Any, Any]:
     settings = services.settings
     api = settings.telegram_api_url
+    watch = TelegramWatch()
     builder = (
         ApplicationBuilder()
         .token(token or (settings.bot_token.get_secret_value() if settings.bot_token else ""))
@@ -45,10 +50,10 @@ def build_application(services: Services, *, token: str | None = None) -> Applic
         .base_file_url(f"{api}/file/bot")
         .rate_limiter(AIORateLimiter(overall_max_rate=29, overall_time_period=1, max_retries=5))
         .concurrent_updates(PerChatUpdateProcessor(64))
-        .connect_timeout(10)
-        .read_timeout(15)
-        .write_timeout(15)
-        .get_updates_read_timeout(35)
+        .job_queue(LoggedJobQueue())  # each job run gets its own correlation id in the logs
+        # Observed transports: /healthz knows when Telegram last answered (bot/telegram_request.py).
+        .request(ObservedRequest(watch, connect_timeout=10, read_timeout=15, write_timeout=15))
+        .get_updates_request(ObservedRequest(watch, connection_pool_size=1, read_timeout=35))
     )
     if settings.webhook_enabled:
         builder = builder.updater(None)

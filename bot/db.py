@@ -65,6 +65,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine with SQLite in WAL mode or a pooled PostgreSQL connection."""
     target = async_url(url)
+    # SQL errors would otherwise print bound values (names, notes) into logs and tracebacks.
+    kwargs.setdefault("hide_parameters", True)
     if target.get_backend_name() == "sqlite":
         engine = create_async_engine(target, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

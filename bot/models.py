@@ -76,6 +76,7 @@ class MessageKind(StrEnum):
     FOLLOWUP = "followup"
     REALERT = "realert"
     DIGEST = "digest"
+    ESCALATION = "escalation"  # an urgent/emergency message (patient or staff) until delivered
 
 
 class MessageStatus(StrEnum):
@@ -258,6 +259,8 @@ class ConsoleLogin(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     staff_user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     clinic_id: str = Field(max_length=32)
+    language: str = Field(default="en", max_length=8)  # the console speaks the staff member's language
+    staff_name: str | None = Field(default=None, max_length=128)  # shown when they acknowledge an alert
     expires_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     used_at: datetime | None = _ts()
     created_at: datetime = Field(default_factory=_now, sa_column=Column(UtcDateTime(), nullable=False))

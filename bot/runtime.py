@@ -37,7 +37,7 @@ class StartupError(Exception):
 
 def _components(services: Services, application: Application[Any, Any, Any, Any, Any, Any]) -> list[Component]:
     found: list[Component] = []
-    for module_name in ("jobs.runtime", "bot.web.runtime"):
+    for module_name in ("jobs.runtime", "bot.web.runtime", "bot.commands_menu"):
         try:
             module = __import__(module_name, fromlist=["components"])
         except ModuleNotFoundError as exc:
@@ -72,9 +72,13 @@ class BotRuntime:
             await self.application.updater.start_polling(
                 poll_interval=self._poll_interval, allowed_updates=Update.ALL_TYPES, timeout=10
             )
-        for component in self.components:
-            await component.start()
-            self._started.append(component)
+        try:
+            for component in self.components:
+                await component.start()
+                self._started.append(component)
+        except BaseException:
+            await self.stop()  # e.g. the HTTP port is taken: leave nothing half-running
+            raise
         log.info("bot_started", username=self.services.bot_username,
                  mode="webhook" if self.application.updater is None else "polling")
 

@@ -92,7 +92,9 @@ def render(
     """The text for ``key`` in ``language`` with ``params`` filled in (HTML-escaped)."""
     language = language if language in LANGUAGES else FALLBACK
     clinic_text = (overrides or {}).get(language, {}).get(key)
-    template: Template = clinic_text if clinic_text is not None else (catalog or default_catalog()).template(key, language)
+    template: Template = (
+        clinic_text if clinic_text is not None else (catalog or default_catalog()).template(key, language)
+    )
     if isinstance(template, dict):
         template = _plural_form(template, language, params.get("count"))
     safe = {name: value if isinstance(value, Safe) else html.escape(str(value), quote=False)

@@ -33,7 +33,7 @@ def _register_commands() -> None:
 
     for module in (config_cmds, run_cmds, admin_cmds):
         module.register(app)
-    for optional in ("triage_cmd", "staff_cmds", "logs_cmd"):
+    for optional in ("triage_cmd", "staff_cmds", "logs_cmd", "invite_cmd"):
         try:
             module = __import__(f"bot.cli.{optional}", fromlist=["register"])
         except ModuleNotFoundError as exc:

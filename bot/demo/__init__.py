@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from bot.logging import configure
 from bot.migrate import upgrade
 from bot.runtime import BotRuntime
 from bot.sandbox import Sandbox
+from bot.sandbox.limits import FloodLimits
 from bot.services import Services
 from bot.settings import Settings
 
@@ -62,9 +64,10 @@ async def run_demo(json_output: bool = False, serve: bool = False) -> None:
     with tempfile.TemporaryDirectory(prefix="aftercare-demo-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'demo.db'}"
         await asyncio.to_thread(upgrade, url)
-        async with Sandbox() as sandbox:
+        # Telegram's limits stay on; a larger per-chat burst keeps the scripted pace brisk.
+        async with Sandbox(limits=FloodLimits(chat_capacity=20)) as sandbox:
             settings = Settings(
-                _env_file=None,  # type: ignore[call-arg]
+                _env_file=None,
                 bot_token=DEMO_TOKEN, database_url=url, telegram_api_url=sandbox.url,
                 http_host="127.0.0.1", http_port=0 if not serve else 8080, clinic_config=EXAMPLE_CONFIG,
             )
@@ -84,7 +87,10 @@ async def run_demo(json_output: bool = False, serve: bool = False) -> None:
                     await scene(director)
                 if serve:
                     director.transcript.note("demo is serving; press Ctrl-C to stop")
-                    await asyncio.Event().wait()
+                    from bot.web.console.demo import serve_console
+
+                    await serve_console(services, clinic, staff_id, "Dr. Rivera",
+                                        sys.stderr if json_output else sys.stdout)
             finally:
                 await runtime.stop()
                 await services.db.dispose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.clock import ShiftedClock
@@ -66,22 +66,30 @@ class Director:
             if chat is None or event.chat_id is None or event.message_id is None:
                 continue
             message = self.sandbox.state.chats[event.chat_id].messages[event.message_id]
-            version = next((v for v in message.versions if v.seq == event.seq), message.versions[-1])
+            index = next((i for i, v in enumerate(message.versions) if v.seq == event.seq), -1)
+            version = message.versions[index]
             buttons = _labels(version.reply_markup)
             text = version.text if message.kind == "text" else f"[{message.kind}] {message.text}".strip()
-            self.transcript.message(self.clock.now(), chat, "bot", text, buttons, edited=event.kind == "bot_edit")
+            if event.kind == "bot_edit" and not self.transcript.json_output and index > 0:
+                text = _changed_lines(message.versions[index - 1].text, text)
+            self.transcript.message(self.now(), chat, "bot", text, buttons, edited=event.kind == "bot_edit")
+
+    def now(self) -> datetime:
+        """The demo clock in the clinic's timezone, as the people in the demo read it."""
+        clinic = next(iter(self.services.clinics))
+        return self.clock.now().astimezone(clinic.tz)
 
     async def say(self, user: SandboxUser, text: str, chat: ChatView | None = None) -> None:
         self.flush()
         who = "staff" if user is self.staff else "patient"
-        self.transcript.message(self.clock.now(), who, "user", text, [])
+        self.transcript.message(self.now(), who, "user", text, [])
         await user.send_text(text, chat=chat.id if chat is not None and chat is not user else None)
         await self.settle()
 
     async def press(self, user: SandboxUser, label: str, chat: ChatView | None = None) -> None:
         self.flush()
         who = "staff" if user is self.staff else "patient"
-        self.transcript.message(self.clock.now(), who, "user", f"[{label}]", [])
+        self.transcript.message(self.now(), who, "user", f"[{label}]", [])
         target = chat if chat is not None else user
         message = next(m for m in reversed(target.messages()) if label in m.callback_data)
         await user.press(label, message, chat=target.id if chat is not None else None)
@@ -103,3 +111,10 @@ def _labels(markup: dict[str, Any] | None) -> list[list[str]]:
     if not markup:
         return []
     return [[str(button.get("text", "")) for button in row] for row in markup.get("inline_keyboard", [])]
+
+
+def _changed_lines(before: str, after: str) -> str:
+    """For an edited message, only the lines that changed (the rest was printed already)."""
+    old = set(before.splitlines())
+    fresh = [line for line in after.splitlines() if line.strip() and line not in old]
+    return "\n".join(["...", *fresh]) if fresh else "... (buttons removed)"

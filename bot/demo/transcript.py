@@ -36,7 +36,7 @@ class Transcript:
         arrow = "bot" if sender == "bot" else chat
         where = f" -> {chat}" if sender == "bot" else ""
         label = " (edited)" if edited else ""
-        print(f"[{at:%Y-%m-%d %H:%M}] {arrow}{where}{label}:", file=self.stream)
+        print(f"[{at:%a %b %d %H:%M}] {arrow}{where}{label}:", file=self.stream)
         for line in text.splitlines() or [""]:
             print(f"    {line}", file=self.stream)
         for row in buttons:

@@ -52,7 +52,8 @@ NUDGE = "nudge"
 FOLLOWUP = "followup"
 REALERT = "realert"
 DIGEST = "digest"
-KINDS = frozenset({REMINDER, CHECKIN, NUDGE, FOLLOWUP, REALERT, DIGEST})
+ESCALATION = "escalation"
+KINDS = frozenset({REMINDER, CHECKIN, NUDGE, FOLLOWUP, REALERT, DIGEST, ESCALATION})
 """Same values as ``bot.models.MessageKind``; kept here so the domain imports no DB code."""
 
 MAX_KEY_LENGTH = 96  # ScheduledMessage.dedupe_key column width

@@ -12,6 +12,7 @@ after it started) or add noise, so each kind has its own limit:
 | nudge    | ≤ late_limit late                      | > late_limit late                  |
 | followup | ≤ 7 days late                          | > 7 days late                      |
 | realert  | always (escalations are never dropped) | never                              |
+| escalation | always (urgent patient/staff messages) | never                            |
 | digest   | ≤ 12 h late                            | > 12 h late                        |
 
 ``late_limit`` defaults to 12 hours (the clinic's ``timing.checkin_late_limit``
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.message_plan import CHECKIN, DIGEST, FOLLOWUP, KINDS, NUDGE, REALERT, REMINDER
+from bot.domain.message_plan import CHECKIN, DIGEST, ESCALATION, FOLLOWUP, KINDS, NUDGE, REALERT, REMINDER
 from bot.domain.schedule import require_utc
 
 DEFAULT_LATE_LIMIT = timedelta(hours=12)
@@ -92,7 +93,7 @@ def decide(
     require_utc(now, "now")
     if late_limit < timedelta(0):
         raise ValueError("late_limit must not be negative")
-    if kind == REALERT:
+    if kind in (REALERT, ESCALATION):
         return Decision(Action.SEND, ALWAYS_SEND)
     if kind == REMINDER and session_at is not None:
         require_utc(session_at, "session_at")

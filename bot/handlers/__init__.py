@@ -10,7 +10,7 @@ from telegram.ext import BaseHandler
 def enrolment_optional() -> list[BaseHandler[Any, Any, Any]]:
     """Feature modules that are wired when present (removed once all have landed)."""
     found: list[BaseHandler[Any, Any, Any]] = []
-    for name in ("staff", "enrolment", "reminders", "checkin", "selfservice"):
+    for name in ("staff", "console_link", "enrolment", "reminders", "checkin", "selfservice"):
         try:
             module = __import__(f"bot.handlers.{name}", fromlist=["handlers"])
         except ModuleNotFoundError as exc:

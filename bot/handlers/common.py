@@ -8,7 +8,7 @@ from typing import Any
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import BaseHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.clinic_config import Clinic
 from bot.logging import get_logger
@@ -93,6 +93,15 @@ async def non_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_html(services(context).text("common.text_only", language))
 
 
+async def unclaimed_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button no feature claims (old version, forged, truncated): stop the spinner, say so."""
+    query = update.callback_query
+    if query is None:
+        return
+    language = await reply_language(update, context)
+    await query.answer(services(context).text("common.expired_button", language))
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure (without message content) and tell the user something went wrong."""
     error = context.error
@@ -118,6 +127,7 @@ def handlers() -> list[BaseHandler[Any, Any, Any]]:
     return [
         CommandHandler("start", start_without_invite),
         CommandHandler("help", help_command),
+        CallbackQueryHandler(unclaimed_button),
         MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, unknown_command),
         MessageHandler(
             filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE,

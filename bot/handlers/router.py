@@ -14,6 +14,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
 
+from bot.domain.triage import Level, Report, triage
 from bot.models import ChatState
 from bot.services import services
 from bot.store import chat_state
@@ -21,6 +22,8 @@ from bot.store import chat_state
 TextHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, ChatState | None], Awaitable[None]]
 
 _flows: dict[str, TextHandler] = {}
+# Flows whose text handler triages what it reads itself (the check-in note).
+_TRIAGING_FLOWS = frozenset({"checkin_note"})
 _free_text: list[TextHandler] = []
 
 
@@ -47,12 +50,40 @@ async def route_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     async with services(context).db.session() as session:
         state = await chat_state.get(session, chat.id)
     handler = _flows.get(state.flow) if state is not None else None
+    if handler is not None and state is not None and state.flow not in _TRIAGING_FLOWS:
+        if _sounds_urgent(update.effective_message.text or "", state):
+            await _red_flag_mid_flow(update, context)
+            return
     if handler is not None:
         await handler(update, context, state)
     elif _free_text:
         await _free_text[-1](update, context, None)
     else:
         await _default_reply(update, context)
+
+
+def _sounds_urgent(text: str, state: ChatState) -> bool:
+    """Red-flag wording typed at a prompt that expects something else (a date, a duration)."""
+    language = str(state.data.get("language") or "en")
+    return triage(Report(text=text, language=language)).level.at_least(Level.URGENT)
+
+
+async def _red_flag_mid_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Safety first: an urgent report is never swallowed by a prompt waiting for other input.
+
+    Enrolled patients get the full triage path (patient message and staff alert);
+    someone not yet enrolled gets the emergency pointer. The flow stays where it
+    was, so the patient can carry on afterwards.
+    """
+    from bot.handlers.common import current_patient, reply_language
+
+    if _free_text and await current_patient(update, context) is not None:
+        await _free_text[-1](update, context, None)
+        return
+    message = update.effective_message
+    assert message is not None
+    language = await reply_language(update, context)
+    await message.reply_html(services(context).text("common.red_flag_not_enrolled", language))
 
 
 async def _default_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -47,4 +47,4 @@ async def clear(session: AsyncSession, chat_id: int, flow: str | None = None) ->
     statement = delete(ChatState).where(ChatState.chat_id == chat_id)  # type: ignore[arg-type]
     if flow is not None:
         statement = statement.where(ChatState.flow == flow)  # type: ignore[arg-type]
-    await session.exec(statement)  # type: ignore[call-overload]
+    await session.exec(statement)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 03:18:20.482886
+Create Date: 2026-11-26 04:08:31.058541
 """
 from collections.abc import Sequence
 
@@ -54,6 +54,8 @@ def upgrade() -> None:
     sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('staff_user_id', sa.BigInteger(), nullable=False),
     sa.Column('clinic_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('staff_name', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
     sa.Column('expires_at', bot.models.UtcDateTime(timezone=True), nullable=False),
     sa.Column('used_at', bot.models.UtcDateTime(timezone=True), nullable=True),
     sa.Column('created_at', bot.models.UtcDateTime(timezone=True), nullable=False),

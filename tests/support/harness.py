@@ -18,6 +18,7 @@ from bot.db import Database
 from bot.migrate import upgrade
 from bot.runtime import BotRuntime
 from bot.sandbox import Sandbox
+from bot.sandbox.limits import FloodLimits
 from bot.services import Services
 from bot.settings import Settings
 from tests.support.clinic import CLINIC_ID, STAFF_CHAT_ID, STAFF_USER_ID, registry
@@ -65,15 +66,13 @@ def _services(settings: Settings, clinics: ClinicRegistry, clock: Clock) -> Serv
 
 
 def test_settings(sandbox: Sandbox, database_url: str, **overrides: Any) -> Settings:
+    defaults: dict[str, Any] = {"http_host": "127.0.0.1", "http_port": 0, "log_format": "json"}
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         bot_token=TOKEN,
         database_url=database_url,
         telegram_api_url=sandbox.url,
-        http_host="127.0.0.1",
-        http_port=0,
-        log_format="json",
-        **overrides,
+        **{**defaults, **overrides},
     )
 
 
@@ -88,7 +87,9 @@ async def running_bot(
 ) -> AsyncIterator[Harness]:
     """Start sandbox (unless given) and bot; stop both afterwards."""
     own_sandbox = sandbox is None
-    box = sandbox or Sandbox()
+    # Telegram's global limit stays on; the per-chat burst is raised because tests click
+    # faster than people. Flood-control tests set strict limits themselves.
+    box = sandbox or Sandbox(limits=FloodLimits(chat_capacity=60))
     if own_sandbox:
         await box.start()
     upgrade(database_url)

@@ -43,7 +43,8 @@ def test_example_config_is_valid() -> None:
 
 
 BAD_CONFIGS: list[tuple[str, Any, str]] = [
-    ("wrong type", lambda d: _clinic(d).update(emergency_number=["911"]), "clinics[0](riverside).emergency_number"),
+    ("wrong type", lambda d: _clinic(d).update(emergency_number=["911"]),
+     "clinics[0](riverside).emergency_number"),
     ("unknown key", lambda d: _clinic(d).update(colour="blue"), "clinics[0](riverside).colour: unknown key"),
     ("negative offset", lambda d: _clinic(d)["protocols"]["knee"].update(interval="-P4W"),
      "protocols.knee.interval: '-P4W' is negative"),

@@ -1,0 +1,99 @@
+"""Signing in with a link from the bot, and signing out.
+
+``GET /console/login/<token>`` shows who the link is for and a "Sign in"
+button; it never spends the link (see ``auth``). The button POSTs back to the
+same URL, which spends it and opens the session. That second step matters for
+the cookie too: a SameSite=Strict cookie set while following a link from a
+chat app (a cross-site navigation) would not be sent on the redirect that
+follows, whereas a POST from our own page is same-site, so the staff member
+lands on Today signed in.
+
+A dead link gets a page saying why and what to do: 404 when it never
+existed, 410 when it was used or expired. Failed attempts are audited
+(without the token).
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot import audit
+from bot.models import ConsoleLogin
+from bot.web.console import auth
+from bot.web.console.page import (
+    Console,
+    Texts,
+    current,
+    message_page,
+    render,
+    see_other,
+    staff_only,
+    state_of,
+)
+from bot.web.console.sessions import open_session
+
+_DEAD_LINK = {
+    auth.LinkState.UNKNOWN: (404, "link_unknown_title", "link_unknown_body"),
+    auth.LinkState.USED: (410, "link_used_title", "link_used_body"),
+    auth.LinkState.EXPIRED: (410, "link_expired_title", "link_expired_body"),
+}
+
+
+async def _dead_link(request: web.Request, state: auth.LinkState, row: ConsoleLogin | None) -> web.Response:
+    services = state_of(request).services
+    async with services.db.session() as session:
+        audit.record(session, "console_login_refused", clinic_id=row.clinic_id if row else None,
+                     actor=audit.staff_actor(row.staff_user_id) if row else "web", level="warning",
+                     reason=str(state), login=row.id if row else None)
+    status, title, body = _DEAD_LINK[state]
+    return message_page(request, status, title, body, minutes=int(auth.LINK_VALIDITY.total_seconds() // 60))
+
+
+def _usable(request: web.Request, state: auth.LinkState, row: ConsoleLogin | None) -> auth.LinkState:
+    """The link's state, where a link for someone no longer staff there counts as unknown."""
+    if row is None:
+        return auth.LinkState.UNKNOWN
+    clinic = state_of(request).services.clinics.get(row.clinic_id)
+    if state is auth.LinkState.VALID and (clinic is None or not clinic.is_staff(row.staff_user_id)):
+        return auth.LinkState.UNKNOWN
+    return state
+
+
+async def login_page(request: web.Request) -> web.StreamResponse:
+    """The link's landing page: whose link it is and a button to sign in (nothing spent yet)."""
+    services = state_of(request).services
+    async with services.db.session() as session:
+        found, row = await auth.inspect(session, request.match_info["token"], services.clock.now())
+    state = _usable(request, found, row)
+    if state is not auth.LinkState.VALID or row is None:
+        return await _dead_link(request, state, row)
+    clinic = services.clinics[row.clinic_id]
+    texts = Texts(services, row.language, clinic)
+    return render(request, "login.html", texts, clinic=clinic, name=row.staff_name or "",
+                  action=request.path)
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    """Spend the link and open the session; then Today."""
+    services = state_of(request).services
+    now = services.clock.now()
+    async with services.db.session() as session:
+        found, row = await auth.redeem(session, request.match_info["token"], now)
+        state = _usable(request, found, row)
+        if state is auth.LinkState.VALID and row is not None:
+            audit.record(session, "console_signed_in", clinic_id=row.clinic_id,
+                         actor=audit.staff_actor(row.staff_user_id), login=row.id, channel="console")
+    if state is not auth.LinkState.VALID or row is None:
+        return await _dead_link(request, state, row)
+    current().staff = open_session(row.staff_user_id, row.clinic_id, row.id or 0, row.language,
+                                          row.staff_name or "", now)
+    return see_other("/console/")
+
+
+@staff_only
+async def logout(console: Console) -> web.StreamResponse:
+    await console.audit("console_signed_out")
+    current().signed_out = True
+    current().staff = None
+    return message_page(console.request, 200, "signed_out_title", "signed_out_body", texts=Texts(
+        console.svc, console.language, console.home_clinic))

@@ -1,0 +1,73 @@
+"""Today: what needs a person now, on one page.
+
+Open alerts first (emergencies, then urgent, then watch; each with
+Acknowledge), then check-ins answered today with their triage level, the
+check-ins still waiting for an answer since yesterday, and the sessions of
+today and tomorrow. Everything is on the clinic's clock.
+
+Acknowledging here is the same act as the staff chat's button: the same
+conditional UPDATE (the first of two staff wins), the same cancelled
+re-alerts, the same ``alert_acknowledged`` audit event, and the alert's posts
+in the staff chat are edited to say who took it, so nobody there picks it up
+twice.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiohttp import web
+from telegram.ext import CallbackContext
+
+from bot.handlers.alerts import show_acknowledged
+from bot.models import Patient
+from bot.store import alerts
+from bot.web.console import today_data
+from bot.web.console.page import Console, message_page, see_other, staff_only
+from jobs.alert_texts import Acknowledgement
+
+
+@staff_only
+async def today_page(console: Console) -> web.StreamResponse:
+    clinic = console.home_clinic
+    async with console.svc.db.session() as session:
+        data = await today_data.today(session, clinic.id, clinic.tz, console.now)
+        console.record(session, "console_today_viewed", alerts=len(data.alerts), sessions=len(data.sessions))
+    today = [s for s in data.sessions if s.at.astimezone(clinic.tz).date() == data.day]
+    tomorrow = [s for s in data.sessions if s.at.astimezone(clinic.tz).date() != data.day]
+    return console.render("today.html", nav="today", data=data, today_sessions=today,
+                          tomorrow_sessions=tomorrow, tomorrow=data.day + timedelta(days=1))
+
+
+def _back(console: Console, form_value: object) -> str:
+    """Where to return after the form: a console page the form named, else Today."""
+    if isinstance(form_value, str) and form_value.startswith("/console/") and "//" not in form_value:
+        return form_value
+    return "/console/"
+
+
+@staff_only
+async def acknowledge(console: Console) -> web.StreamResponse:
+    """Take an alert of this clinic; another clinic's alert id is simply not found."""
+    alert_id = int(console.request.match_info["alert_id"])
+    now = console.now
+    async with console.svc.db.session() as session:
+        alert = await alerts.get(session, alert_id)
+        if alert is None or alert.clinic_id != console.home_clinic.id:
+            return message_page(console.request, 404, "alert_unknown_title", "alert_unknown_body", texts=console)
+        patient = await session.get(Patient, alert.patient_id)
+        label = patient.label if patient is not None else "–"
+        won = await alerts.acknowledge(session, alert_id, console.staff_session.staff_user_id, now)
+        if won:
+            await alerts.cancel_pending_realerts(session, alert_id)
+            console.record(session, "alert_acknowledged", patient_label=label, alert=alert_id, alert_level=alert.level)
+    form = await console.request.post()
+    if not won:
+        console.notice(console.t("ack_already", label=label))
+        return see_other(_back(console, form.get("back")))
+    console.notice(console.t("ack_done", label=label))
+    name = console.staff_session.name or console.t("someone_on_staff")
+    application = console.state.ctx.application
+    application.create_task(show_acknowledged(console.svc, CallbackContext(application), alert_id,
+                                              Acknowledgement(str(name), now)), name=f"console-ack-{alert_id}")
+    return see_other(_back(console, form.get("back")))

@@ -1,0 +1,50 @@
+"""Export and erasure queries on every database backend (SQLite, and PostgreSQL in CI)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from sqlmodel import col, select
+
+from bot.db import Database
+from bot.models import AuditEvent, ChatState, CheckIn, Invite, Patient, PatientStatus, ScheduledMessage
+from bot.store import privacy
+from tests.support.factories import make_services
+from tests.support.selfservice_seed import NOTE, seed_patient
+
+USER_ID = 7_700_555_001
+NOW = datetime.now(UTC)
+
+
+async def test_export_holds_every_enrolment_and_erase_leaves_a_tombstone(db: Database) -> None:
+    services = make_services(db)
+    seeded = await seed_patient(services, user_id=USER_ID)
+    other = await seed_patient(services, user_id=USER_ID + 1, note="someone else", flags=("allergy",))
+    async with db.session() as session:
+        session.add(ChatState(chat_id=USER_ID, flow="pause", step="duration", user_id=USER_ID))
+    async with db.session() as session:
+        data = await privacy.export_user(session, USER_ID, USER_ID, NOW)
+    assert data is not None
+    text = json.dumps(data)
+    assert NOTE in text and "someone else" not in text and data["chat_state"]["flow"] == "pause"
+
+    async with db.session() as session:
+        erased = await privacy.erase_user(session, USER_ID, USER_ID, NOW)
+    assert [(e.clinic_id, e.label) for e in erased] == [(seeded.patient.clinic_id, seeded.patient.label)]
+    async with db.session() as session:
+        tombstone = await session.get(Patient, seeded.patient.id)
+        assert tombstone is not None and tombstone.status == PatientStatus.DELETED
+        assert (tombstone.telegram_user_id, tombstone.chat_id, tombstone.first_name, tombstone.flags) == \
+            (None, None, None, [])
+        assert not (await session.exec(select(CheckIn).where(CheckIn.patient_id == seeded.patient.id))).all()
+        assert await session.get(ChatState, USER_ID) is None
+        invite = (await session.exec(select(Invite).where(col(Invite.token_hash).contains(seeded.patient.label)))).one()
+        assert invite.patient_id is None and invite.used_at is not None
+        events = (await session.exec(select(AuditEvent))).all()
+        assert not [e for e in events if str(USER_ID) in json.dumps(e.details) + e.actor]
+        assert [e.event for e in events if e.patient_label == seeded.patient.label] == ["patient_deleted"]
+        kept = (await session.exec(select(ScheduledMessage).where(
+            ScheduledMessage.patient_id == other.patient.id))).all()
+        assert kept
+        assert await privacy.export_user(session, USER_ID, USER_ID, NOW) is None
