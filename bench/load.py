@@ -78,10 +78,39 @@ def child_aftercare(production_limiter: bool) -> None:
                 super().__init__(**{**kwargs, "overall_max_rate": 0})
 
         setattr(bot.app, "AIORateLimiter", Unpaced)  # noqa: B010 - patching the name build_application uses
+    if os.environ.get("BENCH_SQLITE_SERIAL") == "1":
+        _serialise_sqlite_sessions()
     from bot.cli import main
 
     sys.argv = ["aftercare", "run"]
     main()
+
+
+def _serialise_sqlite_sessions() -> None:
+    """Experiment: one SQLite session at a time per process (asyncio lock, re-entrant per task)."""
+    from contextlib import asynccontextmanager
+
+    import bot.db
+
+    original = bot.db.Database.session
+    lock = asyncio.Lock()
+    owner: dict[str, Any] = {"task": None}
+
+    @asynccontextmanager
+    async def session(self: Any) -> Any:
+        if not self.is_sqlite or owner["task"] is asyncio.current_task():
+            async with original(self) as inner:
+                yield inner
+            return
+        async with lock:
+            owner["task"] = asyncio.current_task()
+            try:
+                async with original(self) as inner:
+                    yield inner
+            finally:
+                owner["task"] = None
+
+    bot.db.Database.session = session  # type: ignore[method-assign]
 
 
 # ---- replies: one watcher for all patients ------------------------------------------------------
@@ -156,7 +185,9 @@ class Result:
     setup: float = 0.0
     setup_note: str = ""
     harness_cpu: float = 0.0  # share of one core this process (sandbox + patients) used during the run
+    bot_cpu: float = 0.0  # share of one core the bot child used during the run
     failures: int = 0
+    bot_errors: dict[str, int] = field(default_factory=dict)  # error-level log events of the bot child
 
     @property
     def throughput(self) -> float:
@@ -184,17 +215,31 @@ async def _patient(user: Any, message_id: int, replies: Replies, result: Result,
         result.updates += 1
 
 
-async def drive(sandbox: Any, prompts: dict[int, int], result: Result, patience: float) -> None:
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of a child process so far (Linux /proc), 0 if unknown."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def drive(sandbox: Any, prompts: dict[int, int], result: Result, patience: float,
+                bot_pid: int | None = None) -> None:
     """All patients at once; ``prompts`` maps chat id to the check-in message to press on."""
     replies = Replies(sandbox)
     replies.start()
-    cpu0, t0 = time.process_time(), time.perf_counter()
+    cpu0, bot0, t0 = time.process_time(), cpu_seconds(bot_pid), time.perf_counter()
     try:
         await asyncio.gather(*(_patient(sandbox.get_user(chat), message_id, replies, result, patience)
                                for chat, message_id in prompts.items()))
     finally:
         result.wall = time.perf_counter() - t0
-        result.harness_cpu = (time.process_time() - cpu0) / result.wall if result.wall else 0.0
+        if result.wall:
+            result.harness_cpu = (time.process_time() - cpu0) / result.wall
+            result.bot_cpu = (cpu_seconds(bot_pid) - bot0) / result.wall
         await replies.stop()
 
 
@@ -231,7 +276,7 @@ async def run_echo(args: argparse.Namespace) -> Result:
         assert len(BUTTONS) == len(STEPS)
         await child.spawn()
         await _wait(lambda: sandbox.stats()["requests"].get("getUpdates", 0) > 0, 60, "echo bot polling")
-        await drive(sandbox, prompts, result, args.timeout)
+        await drive(sandbox, prompts, result, args.timeout, child.pid)
     finally:
         await child.terminate(within=10)
         await sandbox.stop()
@@ -341,8 +386,8 @@ async def run_aftercare(args: argparse.Namespace, backend: str, workdir: Path) -
             result.setup = time.perf_counter() - started
             result.setup_note = "start-up + dispatching every check-in"
             if args.profile:
-                profiler = await _start_profiler(child.pid, workdir / f"profile-{backend}.txt")
-            await drive(sandbox, questions(), result, args.timeout)
+                profiler = await _start_profiler(child.pid, Path(args.profile_dir) / f"profile-{backend}.txt")
+            await drive(sandbox, questions(), result, args.timeout, child.pid)
         finally:
             if profiler is not None:
                 with suppress(ProcessLookupError):
@@ -351,6 +396,12 @@ async def run_aftercare(args: argparse.Namespace, backend: str, workdir: Path) -
                     await asyncio.wait_for(profiler.wait(), 30)
                 if profiler.returncode is None:
                     profiler.kill()
+            errors: dict[str, int] = defaultdict(int)
+            for entry in child.events:
+                if entry.get("level") in ("error", "critical"):
+                    kind = entry.get("error_type") or str(entry.get("exception", "")).strip().splitlines()[-1:] or ""
+                    errors[f"{entry.get('event')}:{kind}"[:120]] += 1
+            result.bot_errors = dict(errors)
             await child.terminate(within=15)
             await sandbox.stop()
     return result
@@ -378,7 +429,7 @@ def report(results: list[Result], args: argparse.Namespace) -> int:
           f"{'ON' if args.limits else 'OFF'}; aftercare overall pacing "
           f"{'29/s (production)' if args.production_limiter else 'lifted'}; {os.cpu_count()} CPUs")
     header = (f"{'bot':<34} {'updates/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'ratio':>6}"
-              f" {'failed':>6} {'harness cpu':>11}  set-up")
+              f" {'failed':>6} {'bot cpu':>8} {'ms cpu/upd':>10} {'harness cpu':>11}  set-up")
     print(header)
     print("-" * len(header))
     baseline = results[0].throughput if results else 0.0
@@ -386,11 +437,16 @@ def report(results: list[Result], args: argparse.Namespace) -> int:
     for result in results:
         ratio = result.throughput / baseline if baseline else float("nan")
         setup = f"{result.setup:.1f} s ({result.setup_note})" if result.setup else "-"
+        per_update = result.bot_cpu * result.wall / result.updates * 1000 if result.updates else float("nan")
         print(f"{result.name:<34} {result.throughput:>10.1f} {result.pct(0.5) * 1000:>8.1f} "
               f"{result.pct(0.99) * 1000:>8.1f} {max(result.latencies, default=0) * 1000:>8.1f} {ratio:>6.2f} "
-              f"{result.failures:>6} {result.harness_cpu:>10.0%}  {setup}")
+              f"{result.failures:>6} {result.bot_cpu:>8.0%} {per_update:>10.2f} {result.harness_cpu:>11.0%}  {setup}")
         if result is not results[0] and (ratio < 0.5 or result.failures):
             verdict = 1
+    for result in results:
+        if result.bot_errors:
+            print(f"  {result.name}: bot error log lines {result.bot_errors}")
+    print(f"  load average during the runs: {os.getloadavg()} (other processes compete for the 2 cores)")
     print()
     for result in results[1:]:
         ratio = result.throughput / baseline if baseline else float("nan")
@@ -413,7 +469,7 @@ async def amain(args: argparse.Namespace) -> int:
             results.append(result)
             print(f"  {result.name}: {result.throughput:.0f} updates/s", flush=True)
             if args.profile:
-                _summarise_profile(workdir / f"profile-{backend}.txt")
+                _summarise_profile(Path(args.profile_dir) / f"profile-{backend}.txt")
     return report(results, args)
 
 
@@ -445,6 +501,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--production-limiter", action="store_true",
                         help="keep the bot's 29 messages/s overall pacing (the production setting)")
     parser.add_argument("--profile", action="store_true", help="py-spy the aftercare bot during the run")
+    parser.add_argument("--profile-dir", default=".", help="where --profile writes profile-<db>.txt")
     parser.add_argument("--timeout", type=float, default=120.0, help="longest wait for one reply (s)")
     parser.add_argument("--child-aftercare", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)

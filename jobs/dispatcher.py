@@ -385,7 +385,13 @@ class Dispatcher:
             fresh = await session.get(Patient, patient.id)
             if fresh is not None:
                 await course_ops.mark_blocked(session, self.services, fresh)
-        if outcome.status == MessageStatus.FAILED:
+        if outcome.status == MessageStatus.SENT:
+            audit.record(session, "message_sent", clinic_id=due.clinic_id, patient_label=label,
+                         kind=due.kind, message=due.id, attempts=due.attempts)
+        elif outcome.status == MessageStatus.SKIPPED:
+            audit.record(session, "message_skipped", clinic_id=due.clinic_id, patient_label=label,
+                         kind=due.kind, message=due.id, reason=outcome.reason)
+        elif outcome.status == MessageStatus.FAILED:
             audit.record(session, "message_failed", clinic_id=due.clinic_id, patient_label=label,
                          level="warning", kind=due.kind, message=due.id, attempts=due.attempts,
                          reason=outcome.reason)

@@ -35,24 +35,17 @@ DEMO_TOKEN = "424242:DEMO"
 
 def scenes() -> list[Scene]:
     """The scenes in order; a capability shows up here when it exists."""
-    from bot.demo.scenes import basics
+    from bot.demo.scenes import basics, checkins, course, enrolment, selfservice, staff
 
-    found: list[Scene] = [basics.basics_scene]
-    for module_name, function in (
-        ("enrolment", "enrolment_scene"),
-        ("course", "course_scene"),
-        ("checkins", "checkin_scene"),
-        ("staff", "staff_scene"),
-        ("selfservice", "selfservice_scene"),
-    ):
-        try:
-            module = __import__(f"bot.demo.scenes.{module_name}", fromlist=[function])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"bot.demo.scenes.{module_name}":
-                raise
-            continue
-        found.append(getattr(module, function))
-    return found
+    return [
+        basics.basics_scene,
+        enrolment.enrolment_scene,
+        course.reminders_scene,
+        checkins.checkin_scene,
+        staff.staff_scene,
+        selfservice.selfservice_scene,
+        course.rest_of_course_scene,
+    ]
 
 
 async def run_demo(json_output: bool = False, serve: bool = False) -> None:
@@ -64,8 +57,9 @@ async def run_demo(json_output: bool = False, serve: bool = False) -> None:
     with tempfile.TemporaryDirectory(prefix="aftercare-demo-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'demo.db'}"
         await asyncio.to_thread(upgrade, url)
-        # Telegram's limits stay on; a larger per-chat burst keeps the scripted pace brisk.
-        async with Sandbox(limits=FloodLimits(chat_capacity=20)) as sandbox:
+        # Telegram's overall limit stays on; weeks of one chat happen in a minute here, so the
+        # per-chat limit is scaled up with the simulated clock.
+        async with Sandbox(limits=FloodLimits(chat_capacity=30, chat_rate=30)) as sandbox:
             settings = Settings(
                 _env_file=None,
                 bot_token=DEMO_TOKEN, database_url=url, telegram_api_url=sandbox.url,

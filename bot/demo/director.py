@@ -19,8 +19,9 @@ from bot.sandbox import Sandbox
 from bot.sandbox.user import ChatView, SandboxUser
 from bot.services import Services
 
-QUIET_PERIOD = 0.35
+QUIET_PERIOD = 0.2
 MAX_WAIT = 10.0
+STEP_WAIT = 20.0
 
 
 @dataclass
@@ -95,6 +96,22 @@ class Director:
         await user.press(label, message, chat=target.id if chat is not None else None)
         await self.settle()
 
+    async def tap(self, user: SandboxUser, label: str, chat: ChatView | None = None) -> None:
+        """Press ``label`` as soon as the bot shows it (replies may trail a rate-limit pause)."""
+        view = chat if chat is not None else user
+        await _bounded(lambda: any(label in m.callback_data for m in view.messages()),
+                       f"the bot never showed a {label!r} button")
+        await self.press(user, label, chat=chat)
+
+    async def expect(self, view: ChatView, text: str) -> None:
+        """Wait until the bot has said ``text`` in ``view`` (sent or edited), then print it."""
+        await _bounded(lambda: any(text in m.text for m in view.messages()), f"the bot never said {text!r}")
+        await self.settle()
+
+    async def advance_to(self, moment: datetime, note: str | None = None) -> None:
+        """Move the clock to ``moment`` (never back) and let the scheduler catch up."""
+        await self.advance(max(moment - self.clock.now(), timedelta(0)), note=note)
+
     async def advance(self, delta: timedelta, note: str | None = None) -> None:
         """Move the demo clock forward and let the scheduler catch up."""
         self.flush()
@@ -105,6 +122,14 @@ class Director:
         if dispatcher is not None:
             dispatcher.poke()
         await self.settle()
+
+
+async def _bounded(condition: Any, what: str) -> None:
+    deadline = time.monotonic() + STEP_WAIT
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"demo: {what} within {STEP_WAIT:.0f}s")
+        await asyncio.sleep(0.1)
 
 
 def _labels(markup: dict[str, Any] | None) -> list[list[str]]:

@@ -85,8 +85,8 @@ class Shots:
 
     def __init__(self, page: Any, tmp_path: Path, viewport: str) -> None:
         self.page, self.dir, self.viewport = page, tmp_path, viewport
-        published = os.environ.get("CONSOLE_SCREENSHOTS_DIR")
-        self.publish = Path(published) if published else None
+        published = os.environ.get("CONSOLE_SCREENSHOTS_DIR")  # relative to the repository (tests run elsewhere)
+        self.publish = Path(__file__).resolve().parents[2] / published if published else None
 
     async def take(self, name: str) -> None:
         path = self.dir / f"{name}-{self.viewport}.png"

@@ -45,6 +45,9 @@ async def test_booking_moves_the_next_session_plans_its_reminders_and_is_audited
         assert "Later sessions moved to keep their spacing: 3" in notice(page.text)
         again = await browser.get("/console/patients/R-0001")
         assert notice(again.text) == ""  # the notice shows once
+        typed = await browser.submit("/console/patients/R-0001/book", {"when": "Tomorrow 9am"})  # no date picker
+        assert "session 2 booked for" in notice(typed.text) and "9:00" in notice(typed.text)
+        await browser.submit("/console/patients/R-0001/book", {"when": local_input(harness, when)})
     sessions = await sessions_now(harness.db, scenario.course.id)
     assert sessions[1][0:2] == (2, "planned") and sessions[1][2] == when
     second = scenario.sessions[1].id
@@ -53,7 +56,7 @@ async def test_booking_moves_the_next_session_plans_its_reminders_and_is_audited
     assert {m.due_at for m in reminders} == {when - timedelta(days=2), when - timedelta(hours=2)}
     assert "session reminder · S2" in page.text  # "What the bot will send" lists them
     booked = await audit_events(harness.db, "session_booked")
-    assert [(e.actor, e.patient_label, e.details["session_number"]) for e in booked] == [(ACTOR, "R-0001", 2)]
+    assert [(e.actor, e.patient_label, e.details["session_number"]) for e in booked] == [(ACTOR, "R-0001", 2)] * 3
 
 
 async def test_refused_forms_show_the_reason_inline_and_change_nothing(harness: Harness) -> None:

@@ -129,12 +129,14 @@ def _write_cookie(found: RequestState, response: web.StreamResponse, state: Cons
 
 
 def templates() -> Environment:
+    """Autoescaping on for every template; a missing variable is an error, not an empty string."""
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return env
 
 
 def routes(console: web.Application) -> None:
+    """The console's routes, relative to ``/console`` (listed in the module docstring)."""
     router = console.router
     router.add_get("", views_today.today_page)
     router.add_get("/", views_today.today_page)

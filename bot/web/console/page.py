@@ -119,7 +119,6 @@ class Texts:
         """To the second, for the audit log."""
         return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S")
 
-
     def signs(self, signs: tuple[str, ...]) -> str:
         """The staff names of triage signs (the alert texts); unknown ones as stored."""
         return ", ".join(self.svc.text(f"alerts.sign_{sign}", self.language, self.clinic)

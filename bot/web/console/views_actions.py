@@ -42,7 +42,7 @@ def _text(form: Form, name: str) -> str:
 
 
 def _when(console: Console, form: Form, name: str = "when") -> Any:
-    text = _text(form, name).replace("T", " ")
+    text = _text(form, name)
     if not text:
         raise StaffError("when_required")
     return staff_actions.booking_time_of(text, console.home_clinic, console.language, console.now)
@@ -80,7 +80,7 @@ async def _reschedule(console: Console, session: AsyncSession, patient: Patient,
 
 async def _done(console: Console, session: AsyncSession, patient: Patient, form: Form) -> str:
     number = _number(form, required=False)
-    given_text = _text(form, "at").replace("T", " ")
+    given_text = _text(form, "at")
     given = (staff_actions.given_time_of(given_text, console.home_clinic, console.language, console.now)
              if given_text else None)
     result = await staff_actions.done(session, console.svc, patient, number, given, console.actor)

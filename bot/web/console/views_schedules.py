@@ -71,7 +71,7 @@ def _zone(console: Console, typed: str) -> ZoneInfo:
 def _first(console: Console, typed: str, zone: ZoneInfo) -> datetime:
     if not typed:
         raise PreviewProblem(console.t("err_when_required"))
-    found = parse_booking_time(typed.replace("T", " "), tz=zone, lang=console.language, now=console.now)
+    found = parse_booking_time(typed, tz=zone, lang=console.language, now=console.now)
     if isinstance(found, InputError):
         examples = ", ".join(HELP_EXAMPLES.get(console.language, HELP_EXAMPLES["en"])[:3])
         raise PreviewProblem(console.staff(_TIME_KEYS[found.problem], value=typed, examples=examples))
