@@ -12,7 +12,7 @@ from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseHandler, TypeHandler
 
 from bot import metrics
-from bot.handlers import common, router
+from bot.handlers import common
 from bot.job_queue import LoggedJobQueue
 from bot.logging import bind_contextvars, clear_contextvars, new_correlation_id
 from bot.services import SERVICES_KEY, Services
@@ -21,11 +21,29 @@ from bot.update_processor import PerChatUpdateProcessor
 
 
 def feature_handlers() -> list[BaseHandler[Any, Any, Any]]:
-    """Each feature module exposes ``handlers()``: the PTB counterpart of an aiogram router."""
-    from bot.handlers import enrolment_optional
+    """Each feature module exposes ``handlers()``: the PTB counterpart of an aiogram router.
+
+    Order matters: the first matching handler in the group wins, so staff commands and
+    invite deep links come before the patient flows and the catch-alls come last.
+    """
+    from bot.handlers import (
+        checkin,
+        common,
+        console_link,
+        enrolment,
+        reminders,
+        router,
+        selfservice,
+        staff,
+    )
 
     return [
-        *enrolment_optional(),
+        *staff.handlers(),
+        *console_link.handlers(),
+        *enrolment.handlers(),
+        *reminders.handlers(),
+        *checkin.handlers(),
+        *selfservice.handlers(),
         *router.handlers(),
         *common.handlers(),
     ]

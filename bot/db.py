@@ -7,8 +7,9 @@ here so operators never have to know them.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import event
@@ -76,6 +77,43 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(target, **kwargs)
 
 
+class _SessionTurns:
+    """One SQLite session at a time per process: a FIFO asyncio lock, re-entrant within a task.
+
+    SQLite has a single writer. Left to itself, a transaction holds the write
+    lock across awaits while other handlers' writers wait in SQLite's busy
+    handler (sleep-polling up to 100 ms, failing with "database is locked"
+    after ``busy_timeout``): under a crowd of patients throughput collapsed
+    and answers were lost (issue 10, ``bench/load.py``,
+    ``tests/reliability/test_sqlite_contention.py``). Waiting here instead
+    wakes the next session the moment one ends. Sessions never span network
+    calls (the codebase's rule), so a turn is short. A session opened inside
+    another in the same task (helpers that open their own) passes straight
+    through rather than waiting for itself.
+    """
+
+    def __init__(self) -> None:
+        self._lock: asyncio.Lock | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._owner: asyncio.Task[Any] | None = None
+
+    @asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        task = asyncio.current_task()
+        if task is not None and task is self._owner:
+            yield
+            return
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._loop is not loop:  # a Database reused by another event loop (tests)
+            self._lock, self._loop = asyncio.Lock(), loop
+        async with self._lock:
+            self._owner = task
+            try:
+                yield
+            finally:
+                self._owner = None
+
+
 class Database:
     """The app's handle on the database: one engine, short-lived sessions."""
 
@@ -83,6 +121,7 @@ class Database:
         self.url = url
         self.engine = create_engine(url, **engine_kwargs)
         self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        self._turns = _SessionTurns() if self.is_sqlite else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -90,14 +129,20 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session committed on success and rolled back on error."""
-        async with self._sessions() as session:
+        """A session committed on success and rolled back on error.
+
+        On SQLite, sessions of this process take turns (see ``_SessionTurns``).
+        """
+        async with self._turn(), self._sessions() as session:
             try:
                 yield session
                 await session.commit()
             except BaseException:
                 await session.rollback()
                 raise
+
+    def _turn(self) -> AbstractAsyncContextManager[None]:
+        return self._turns.hold() if self._turns is not None else nullcontext()
 
     async def ping(self) -> bool:
         from sqlalchemy import text

@@ -36,16 +36,16 @@ class StartupError(Exception):
 
 
 def _components(services: Services, application: Application[Any, Any, Any, Any, Any, Any]) -> list[Component]:
-    found: list[Component] = []
-    for module_name in ("jobs.runtime", "bot.web.runtime", "bot.commands_menu"):
-        try:
-            module = __import__(module_name, fromlist=["components"])
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        found.extend(module.components(services, application))
-    return found
+    """Scheduler jobs, the HTTP server and the command menus, started in this order."""
+    from bot import commands_menu
+    from bot.web import runtime as web_runtime
+    from jobs import runtime as jobs_runtime
+
+    return [
+        *jobs_runtime.components(services, application),
+        *web_runtime.components(services, application),
+        *commands_menu.components(services, application),
+    ]
 
 
 class BotRuntime:

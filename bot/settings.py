@@ -22,7 +22,8 @@ class Settings(BaseSettings):
     """The configuration contract of DESIGN.md; every field is ``AFTERCARE_<NAME>``."""
 
     model_config = SettingsConfigDict(
-        env_prefix="AFTERCARE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="AFTERCARE_", env_file=".env", env_file_encoding="utf-8", extra="ignore",
+        env_ignore_empty=True,  # an empty line in .env means "use the default"
     )
 
     bot_token: SecretStr | None = None

@@ -29,17 +29,9 @@ app = typer.Typer(
 
 
 def _register_commands() -> None:
-    from bot.cli import admin_cmds, config_cmds, run_cmds
+    from bot.cli import config_cmds, invite_cmd, logs_cmd, run_cmds, staff_cmds, triage_cmd
 
-    for module in (config_cmds, run_cmds, admin_cmds):
-        module.register(app)
-    for optional in ("triage_cmd", "staff_cmds", "logs_cmd", "invite_cmd"):
-        try:
-            module = __import__(f"bot.cli.{optional}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"bot.cli.{optional}":
-                raise
-            continue
+    for module in (config_cmds, run_cmds, invite_cmd, staff_cmds, triage_cmd, logs_cmd):
         module.register(app)
 
 

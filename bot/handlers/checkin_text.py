@@ -36,7 +36,7 @@ MAX_NOTE = 2000
 CONFIRM_ANSWERS = ("yes", "no", "unsure")
 
 
-@router.on_text(NOTE_FLOW)
+@router.on_text(NOTE_FLOW, triages_itself=True)
 async def on_note(update: Update, context: ContextTypes.DEFAULT_TYPE, state: ChatState | None) -> None:
     """The note after the checklist: store it, triage it with the answers, then the outcome."""
     message = update.effective_message

@@ -136,7 +136,7 @@ async def _ask_time(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, sv
     )
 
 
-@router.on_text(FLOW)
+@router.on_text(FLOW, triages_itself=True)
 async def on_preferred_time(update: Update, context: ContextTypes.DEFAULT_TYPE, state: ChatState | None) -> None:
     """The patient typed when would suit them (or anything else for the clinic)."""
     message, user = update.effective_message, update.effective_user

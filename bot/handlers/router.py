@@ -22,16 +22,21 @@ from bot.store import chat_state
 TextHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, ChatState | None], Awaitable[None]]
 
 _flows: dict[str, TextHandler] = {}
-# Flows whose text handler triages what it reads itself (the check-in note).
-_TRIAGING_FLOWS = frozenset({"checkin_note"})
+_triaging_flows: set[str] = set()
 _free_text: list[TextHandler] = []
 
 
-def on_text(flow: str) -> Callable[[TextHandler], TextHandler]:
-    """Register the handler for text typed while the chat is in ``flow``."""
+def on_text(flow: str, *, triages_itself: bool = False) -> Callable[[TextHandler], TextHandler]:
+    """Register the handler for text typed while the chat is in ``flow``.
+
+    Text in any other flow is checked for red flags first; a handler that reads
+    health text anyway (a check-in note, a reschedule note) says ``triages_itself``.
+    """
 
     def register(handler: TextHandler) -> TextHandler:
         _flows[flow] = handler
+        if triages_itself:
+            _triaging_flows.add(flow)
         return handler
 
     return register
@@ -50,10 +55,10 @@ async def route_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     async with services(context).db.session() as session:
         state = await chat_state.get(session, chat.id)
     handler = _flows.get(state.flow) if state is not None else None
-    if handler is not None and state is not None and state.flow not in _TRIAGING_FLOWS:
-        if _sounds_urgent(update.effective_message.text or "", state):
-            await _red_flag_mid_flow(update, context)
-            return
+    in_other_flow = handler is not None and state is not None and state.flow not in _triaging_flows
+    if in_other_flow and state is not None and _sounds_urgent(update.effective_message.text or "", state):
+        await _red_flag_mid_flow(update, context)
+        return
     if handler is not None:
         await handler(update, context, state)
     elif _free_text:

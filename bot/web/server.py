@@ -22,8 +22,7 @@ from bot.telegram_request import TelegramWatch, telegram_watch
 
 log = get_logger("aftercare.web")
 
-ROUTE_MODULES: tuple[str, ...] = ("bot.web.health", "bot.web.metrics_view", "bot.web.webhook")
-OPTIONAL_ROUTE_MODULES: tuple[str, ...] = ("bot.web.console",)
+ROUTE_MODULES: tuple[str, ...] = ("bot.web.health", "bot.web.metrics_view", "bot.web.webhook", "bot.web.console")
 
 
 @dataclass
@@ -59,20 +58,8 @@ def context(request: web.Request) -> WebContext:
 
 
 def route_modules() -> list[Any]:
-    """The route modules to mount: all required ones and the optional ones that exist."""
-    found = [importlib.import_module(name) for name in ROUTE_MODULES]
-    for name in OPTIONAL_ROUTE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        if callable(getattr(module, "setup", None)):
-            found.append(module)
-        else:  # a package still being written: say so rather than break every start
-            log.warning("route_module_without_setup", module=name)
-    return found
+    """The route modules to mount, in order."""
+    return [importlib.import_module(name) for name in ROUTE_MODULES]
 
 
 def build_web_app(ctx: WebContext, modules: list[Any] | None = None) -> web.Application:
