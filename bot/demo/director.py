@@ -16,7 +16,7 @@ from bot.clock import ShiftedClock
 from bot.demo.transcript import Transcript
 from bot.runtime import BotRuntime
 from bot.sandbox import Sandbox
-from bot.sandbox.user import ChatView, SandboxUser
+from bot.sandbox.user import ChatView, MessagePredicate, SandboxUser
 from bot.services import Services
 
 QUIET_PERIOD = 0.2
@@ -80,21 +80,33 @@ class Director:
         clinic = next(iter(self.services.clinics))
         return self.clock.now().astimezone(clinic.tz)
 
-    async def say(self, user: SandboxUser, text: str, chat: ChatView | None = None) -> None:
+    async def say(self, user: SandboxUser, text: str, chat: ChatView | None = None,
+                  expect: MessagePredicate | None = None) -> None:
+        """``user`` sends ``text``; with ``expect``, wait (bounded) for the matching reply."""
         self.flush()
-        who = "staff" if user is self.staff else "patient"
-        self.transcript.message(self.now(), who, "user", text, [])
+        view = chat if chat is not None else user
+        mark = view.mark()
+        self.transcript.message(self.now(), self._speaker(user), "user", text, [])
         await user.send_text(text, chat=chat.id if chat is not None and chat is not user else None)
+        if expect is not None:
+            await view.wait_for_message(expect, timeout=STEP_WAIT, after=mark)
         await self.settle()
 
-    async def press(self, user: SandboxUser, label: str, chat: ChatView | None = None) -> None:
+    async def press(self, user: SandboxUser, label: str, chat: ChatView | None = None,
+                    expect: MessagePredicate | None = None) -> None:
+        """``user`` presses ``label`` on the newest message that has it; ``expect`` as for ``say``."""
         self.flush()
-        who = "staff" if user is self.staff else "patient"
-        self.transcript.message(self.now(), who, "user", f"[{label}]", [])
-        target = chat if chat is not None else user
-        message = next(m for m in reversed(target.messages()) if label in m.callback_data)
-        await user.press(label, message, chat=target.id if chat is not None else None)
+        view = chat if chat is not None else user
+        mark = view.mark()
+        self.transcript.message(self.now(), self._speaker(user), "user", f"[{label}]", [])
+        message = next(m for m in reversed(view.messages()) if label in m.callback_data)
+        await user.press(label, message, chat=chat.id if chat is not None else None)
+        if expect is not None:
+            await view.wait_for_message(expect, timeout=STEP_WAIT, after=mark)
         await self.settle()
+
+    def _speaker(self, user: SandboxUser) -> str:
+        return "staff" if user is self.staff else "patient"
 
     async def tap(self, user: SandboxUser, label: str, chat: ChatView | None = None) -> None:
         """Press ``label`` as soon as the bot shows it (replies may trail a rate-limit pause)."""

@@ -30,7 +30,7 @@ async def reminders_scene(demo: Director) -> None:
 
 
 async def rest_of_course_scene(demo: Director) -> None:
-    demo.transcript.heading("The rest of the course: reminders, injection, check-in, then outcome follow-ups")
+    demo.transcript.heading("The rest of the course: reminders, staff /done on session day, check-in, follow-ups")
     patient = await _patient(demo)
     if patient is not None and patient.language != "en":
         await demo.say(demo.patient, "/language")
