@@ -29,6 +29,19 @@ measure 30/s. For the same reason the aftercare bot's own pacing (PTB's
 ``AIORateLimiter``, 29 messages/s overall, which also paces replies) is
 lifted in the child by default; ``--production-limiter`` keeps it, to show
 what it costs a crowd of patients in latency.
+
+Reading the table: "bot cpu" is the share of one core the bot process used
+and "ms cpu/upd" its CPU time per update; when both bots run near 100 % of a
+core the ratio is the ratio of CPU per update, i.e. what the application adds
+on top of PTB. "harness cpu" shows the sandbox and patients (this process)
+were not the bottleneck. The machine's load average is printed: other
+processes on a 2-core box lower both bots alike.
+
+Profiling and what-ifs: ``--profile`` runs py-spy on the bot during the
+measured phase and prints the hottest frames (raw stacks in
+``--profile-dir``). ``BENCH_PATCH=module`` (importable, e.g. via PYTHONPATH)
+is imported by the bot child before it starts, so an optimisation can be
+measured as a monkeypatch before anyone edits the bot.
 """
 
 from __future__ import annotations
@@ -78,39 +91,15 @@ def child_aftercare(production_limiter: bool) -> None:
                 super().__init__(**{**kwargs, "overall_max_rate": 0})
 
         setattr(bot.app, "AIORateLimiter", Unpaced)  # noqa: B010 - patching the name build_application uses
-    if os.environ.get("BENCH_SQLITE_SERIAL") == "1":
-        _serialise_sqlite_sessions()
+    experiment = os.environ.get("BENCH_PATCH")
+    if experiment:  # a module that monkeypatches the bot: try an optimisation without editing it
+        import importlib
+
+        importlib.import_module(experiment)
     from bot.cli import main
 
     sys.argv = ["aftercare", "run"]
     main()
-
-
-def _serialise_sqlite_sessions() -> None:
-    """Experiment: one SQLite session at a time per process (asyncio lock, re-entrant per task)."""
-    from contextlib import asynccontextmanager
-
-    import bot.db
-
-    original = bot.db.Database.session
-    lock = asyncio.Lock()
-    owner: dict[str, Any] = {"task": None}
-
-    @asynccontextmanager
-    async def session(self: Any) -> Any:
-        if not self.is_sqlite or owner["task"] is asyncio.current_task():
-            async with original(self) as inner:
-                yield inner
-            return
-        async with lock:
-            owner["task"] = asyncio.current_task()
-            try:
-                async with original(self) as inner:
-                    yield inner
-            finally:
-                owner["task"] = None
-
-    bot.db.Database.session = session  # type: ignore[method-assign]
 
 
 # ---- replies: one watcher for all patients ------------------------------------------------------

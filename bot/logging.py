@@ -80,7 +80,9 @@ def configure(fmt: Literal["console", "json"] = "json", level: str = "INFO", str
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     renderers: list[Any] = (
-        [structlog.dev.ConsoleRenderer(colors=False)] if fmt == "console"
+        # plain_traceback: the default "pretty" one prints local variables (patient text) and is slow.
+        [structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)]
+        if fmt == "console"
         # Plain traceback text: structlog's dict tracebacks can include local variables.
         else [structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
     )

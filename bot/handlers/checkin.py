@@ -102,6 +102,7 @@ class _Applied:
     updated: CheckIn | None = None
     lagging: CheckIn | None = None  # refused as a repeat, but the screen may be behind the row
     result: TriageResult | None = None
+    about: checkins.About | None = None  # what the check-in is about, read once per press (issue 10)
 
 
 async def _apply(svc: Services, user_id: int, press: Press, language: str) -> _Applied:
@@ -122,7 +123,8 @@ async def _apply(svc: Services, user_id: int, press: Press, language: str) -> _A
         audit.record(session, "checkin_answer", clinic_id=patient.clinic_id, patient_label=patient.label,
                      actor="patient", kind=updated.kind, step=_STEP_OF[press.code], checkin=updated.id)
         result = await _after_answer(session, svc, updated, patient, press)
-        return _Applied(patient.language, patient, updated=updated, result=result)
+        about = await checkins.about(session, updated)
+        return _Applied(patient.language, patient, updated=updated, result=result, about=about)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -150,15 +152,16 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # above all an escalation (CLINICAL.md: urgent answers always reach patient and staff).
     with contextlib.suppress(TelegramError):
         await query.answer()
-    await _show_best_effort(svc, query, updated, patient)
+    await _show_best_effort(svc, query, updated, patient, applied.about)
     if applied.result is not None:
         await checkin_outcome.respond(svc, context.bot, updated.id or 0, patient, applied.result)
 
 
-async def _show_best_effort(svc: Services, query: CallbackQuery, checkin: CheckIn, patient: Patient) -> None:
+async def _show_best_effort(svc: Services, query: CallbackQuery, checkin: CheckIn, patient: Patient,
+                            about: checkins.About | None = None) -> None:
     """Edit the check-in message; a failure only leaves it behind, and the next press catches it up."""
     try:
-        await show(svc, query, checkin, patient)
+        await show(svc, query, checkin, patient, about)
     except TelegramError as exc:
         log.info("checkin_edit_failed", error=type(exc).__name__)
 
@@ -192,10 +195,17 @@ async def _after_answer(
     return result
 
 
-async def show(svc: Services, query: CallbackQuery, checkin: CheckIn, patient: Patient) -> None:
-    """Edit the pressed message to the check-in's current step."""
-    async with svc.db.session() as session:
-        about = await checkins.about(session, checkin)
+async def show(svc: Services, query: CallbackQuery, checkin: CheckIn, patient: Patient,
+               about: checkins.About | None = None) -> None:
+    """Edit the pressed message to the check-in's current step.
+
+    ``about`` is passed when the caller read it in its own transaction: a
+    second session per press was most of the bot's database cost under load
+    (``bench/load.py``).
+    """
+    if about is None:
+        async with svc.db.session() as session:
+            about = await checkins.about(session, checkin)
     clinic = svc.clinics.get(patient.clinic_id)
     shown = view(svc, clinic, patient.language, ZoneInfo(patient.timezone), checkin, about)
     try:
