@@ -38,10 +38,15 @@ from jobs.planner import notify_dispatcher_after_commit
 from messages.render import format_when
 
 
-async def assess(session: AsyncSession, svc: Services, checkin: CheckIn, patient: Patient) -> TriageResult:
-    """Triage everything the row holds: buttons, ticked signs and any text."""
+async def assess(session: AsyncSession, svc: Services, checkin: CheckIn, patient: Patient,
+                 about: checkins.About | None = None) -> TriageResult:
+    """Triage everything the row holds: buttons, ticked signs and any text.
+
+    ``about`` is passed by a caller that has already read it this transaction.
+    """
     clinic = svc.clinics.get(patient.clinic_id)
-    about = await checkins.about(session, checkin)
+    if about is None:
+        about = await checkins.about(session, checkin)
     report = Report(
         soreness=checkin.soreness,
         swelling=Swelling(checkin.swelling) if checkin.swelling in set(Swelling) else None,
@@ -70,20 +75,33 @@ def record(session: AsyncSession, svc: Services, checkin: CheckIn, patient: Pati
 
 async def respond(
     svc: Services, bot: Bot, checkin_id: int, patient: Patient, result: TriageResult, *, lead: str | None = None,
+    known: tuple[CheckIn, checkins.About] | None = None,
 ) -> None:
-    """Tell the patient the outcome (and staff, for urgent and emergency)."""
+    """Tell the patient the outcome (and staff, for urgent and emergency).
+
+    ``known`` is the committed row and what it is about, from a caller that
+    has just stored the answer: an ok outcome then needs no database session
+    (one fewer per finished check-in under load, ``bench/load.py``). A watch
+    outcome still opens one to schedule the re-check.
+    """
     if result.escalates:
         await escalation.raise_alert(svc, bot, checkin_id, result.level, result.signs)
         return
     clinic = svc.clinics.get(patient.clinic_id)
-    async with svc.db.session() as session:
-        checkin = await session.get(CheckIn, checkin_id)
-        if checkin is None or patient.chat_id is None:
-            return
-        about = await checkins.about(session, checkin)
+    if patient.chat_id is None:
+        return
+    if known is not None and result.level != Level.WATCH:
+        checkin, about = known
         recheck_at = None
-        if result.level == Level.WATCH:
-            recheck_at = await schedule_recheck(session, svc, checkin, patient, clinic)
+    else:
+        async with svc.db.session() as session:
+            found = await session.get(CheckIn, checkin_id)
+            if found is None:
+                return
+            checkin, about = found, await checkins.about(session, found)
+            recheck_at = None
+            if result.level == Level.WATCH:
+                recheck_at = await schedule_recheck(session, svc, checkin, patient, clinic)
     text = outcome_text(svc, clinic, patient, checkin, result.level, about.days_since(
         svc.clock.now(), ZoneInfo(patient.timezone)), recheck_at, lead=lead)
     await bot.send_message(patient.chat_id, text, parse_mode=ParseMode.HTML)

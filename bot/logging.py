@@ -103,7 +103,7 @@ def configure(fmt: Literal["console", "json"] = "json", level: str = "INFO", str
     root.handlers = [handler]
     root.setLevel(level.upper())
     # httpx logs every request URL at INFO, and the URL contains the bot token.
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access", "telegram.ext.Updater"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "alembic", "aiohttp.access", "telegram.ext.Updater"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -37,7 +37,7 @@ from bot.handlers import checkin_text
 from bot.logging import bind_patient, get_logger
 from bot.models import CheckIn, Patient
 from bot.services import Services, services
-from bot.store import chat_state, checkins, patients
+from bot.store import chat_state, checkins
 from bot.store.checkins import NOTE_FLOW, CheckInStatus, Step
 
 log = get_logger("aftercare.checkin")
@@ -108,8 +108,8 @@ class _Applied:
 async def _apply(svc: Services, user_id: int, press: Press, language: str) -> _Applied:
     """Check the press against the stored check-in and store it (no network calls in here)."""
     async with svc.db.session() as session:
-        patient = await patients.current_for_user(session, user_id)
-        checkin = await checkins.get(session, press.checkin_id)
+        found = await checkins.for_press(session, user_id, press.checkin_id)
+        patient, checkin, about = found.patient, found.checkin, found.about
         refusal = _refusal(patient, checkin, press)
         if refusal is not None or patient is None or checkin is None:
             return _Applied(patient.language if patient else language, refusal=refusal or "common.expired_button")
@@ -119,11 +119,10 @@ async def _apply(svc: Services, user_id: int, press: Press, language: str) -> _A
                    else await checkins.transition(session, checkin.id or 0, _STEP_OF[press.code], **changes))
         if changes is None or updated is None:
             return _Applied(patient.language, patient, "common.expired_button",
-                            lagging=checkin if changes is not None else None)
+                            lagging=checkin if changes is not None else None, about=about)
         audit.record(session, "checkin_answer", clinic_id=patient.clinic_id, patient_label=patient.label,
                      actor="patient", kind=updated.kind, step=_STEP_OF[press.code], checkin=updated.id)
-        result = await _after_answer(session, svc, updated, patient, press)
-        about = await checkins.about(session, updated)
+        result = await _after_answer(session, svc, updated, patient, press, about)
         return _Applied(patient.language, patient, updated=updated, result=result, about=about)
 
 
@@ -146,7 +145,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if applied.refusal is not None or patient is None or updated is None:
         await expired(query, svc, applied.language, applied.refusal or "common.expired_button")
         if applied.lagging is not None and patient is not None:  # an edit failed earlier: catch the screen up
-            await _show_best_effort(svc, query, applied.lagging, patient)
+            await _show_best_effort(svc, query, applied.lagging, patient, applied.about)
         return
     # The answer is stored: the spinner and the edit are cosmetic and must never stop the outcome,
     # above all an escalation (CLINICAL.md: urgent answers always reach patient and staff).
@@ -154,7 +153,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
     await _show_best_effort(svc, query, updated, patient, applied.about)
     if applied.result is not None:
-        await checkin_outcome.respond(svc, context.bot, updated.id or 0, patient, applied.result)
+        await checkin_outcome.respond(svc, context.bot, updated.id or 0, patient, applied.result,
+                                      known=(updated, applied.about) if applied.about else None)
 
 
 async def _show_best_effort(svc: Services, query: CallbackQuery, checkin: CheckIn, patient: Patient,
@@ -178,12 +178,13 @@ def _refusal(patient: Patient | None, checkin: CheckIn | None, press: Press) -> 
 
 
 async def _after_answer(
-    session: AsyncSession, svc: Services, checkin: CheckIn, patient: Patient, press: Press
+    session: AsyncSession, svc: Services, checkin: CheckIn, patient: Patient, press: Press,
+    about: checkins.About | None = None,
 ) -> TriageResult | None:
     """Done / Skip / last follow-up answer: triage, and decide between the note step and the outcome."""
     if press.code not in (DONE, SKIP, FUNCTION):
         return None
-    result = await checkin_outcome.assess(session, svc, checkin, patient)
+    result = await checkin_outcome.assess(session, svc, checkin, patient, about)
     if press.code != SKIP:  # Skip changes nothing that was not already recorded at Done
         checkin_outcome.record(session, svc, checkin, patient, result)
     if press.code == DONE and not result.escalates:

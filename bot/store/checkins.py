@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.models import CheckIn, Course, SessionStatus, TreatmentSession
+from bot.models import CheckIn, Course, Patient, SessionStatus, TreatmentSession
+from bot.store.patients import LIVE_STATUSES
 
 
 class CheckInKind(StrEnum):
@@ -83,7 +84,11 @@ async def transition(session: AsyncSession, checkin_id: int, expected: Step, **v
     """Apply one answer if the check-in is still at ``expected``; None for a stale or doubled press.
 
     A conditional UPDATE rather than read-then-write, so two presses (or two
-    replicas) racing on the same step cannot both win.
+    replicas) racing on the same step cannot both win. ``RETURNING`` (SQLite
+    >= 3.35, PostgreSQL) hands back the stored row in the same statement: a
+    re-read after it was a sizeable share of each press under load
+    (``bench/load.py``). ``populate_existing`` refreshes a copy the session
+    already holds, as the re-read did.
     """
     statement = (
         update(CheckIn)
@@ -91,13 +96,10 @@ async def transition(session: AsyncSession, checkin_id: int, expected: Step, **v
         .where(col(CheckIn.step) == expected)
         .where(col(CheckIn.status).in_((CheckInStatus.OPEN, CheckInStatus.ANSWERED)))
         .values(**values)
+        .returning(CheckIn)
+        .execution_options(populate_existing=True, synchronize_session=False)
     )
-    result = await session.exec(statement)
-    if not result.rowcount:
-        return None
-    row = await session.get(CheckIn, checkin_id)
-    if row is not None:
-        await session.refresh(row)
+    row: CheckIn | None = (await session.exec(statement)).scalars().first()
     return row
 
 
@@ -150,11 +152,81 @@ class About:
 
 
 async def about(session: AsyncSession, checkin: CheckIn) -> About:
-    """The injection a check-in is about (its own session, else the patient's latest done one)."""
-    treatment = await session.get(TreatmentSession, checkin.session_id) if checkin.session_id else None
+    """The injection a check-in is about (its own session, else the patient's latest done one).
+
+    The usual case (the check-in names its session) is one joined SELECT of the
+    session and its course rather than two lookups: this runs on every button
+    press (``bench/load.py``).
+    """
+    treatment, course = await _session_and_course(session, checkin.session_id)
     if treatment is None:
         treatment = await last_done_session(session, checkin.patient_id)
-    course = await session.get(Course, treatment.course_id) if treatment is not None else None
+        course = None
+    return await _about(session, checkin, treatment, course)
+
+
+@dataclass(frozen=True)
+class PressContext:
+    """What a button press is checked against: the user's current enrolment and the pressed check-in."""
+
+    patient: Patient | None
+    checkin: CheckIn | None
+    about: About | None
+
+
+async def for_press(session: AsyncSession, user_id: int, checkin_id: int) -> PressContext:
+    """The user's current enrolment, the check-in and what it is about, in one SELECT.
+
+    Equivalent to ``patients.current_for_user`` plus a read of the check-in,
+    its session and course, but one round trip instead of several: every
+    button press pays this, and per-statement cost dominated the bot under load
+    (``bench/load.py``). The check-in is joined on its id alone, so it comes
+    back whoever it belongs to; the caller still compares owners. No
+    enrolment means no row, and then the check-in does not matter.
+    """
+    statement = (
+        select(Patient, CheckIn, TreatmentSession, Course)
+        .select_from(Patient)
+        .outerjoin(CheckIn, col(CheckIn.id) == checkin_id)
+        .outerjoin(TreatmentSession, col(TreatmentSession.id) == col(CheckIn.session_id))
+        .outerjoin(Course, col(Course.id) == col(TreatmentSession.course_id))
+        .where(Patient.telegram_user_id == user_id)
+        .where(col(Patient.status).in_(LIVE_STATUSES))
+        .order_by(col(Patient.id).desc())
+        .limit(1)
+    )
+    row = (await session.exec(statement)).first()
+    if row is None:
+        return PressContext(None, None, None)
+    patient, checkin, treatment, course = row
+    if checkin is None:
+        return PressContext(patient, None, None)
+    if treatment is None:
+        return PressContext(patient, checkin, await about(session, checkin))
+    return PressContext(patient, checkin, await _about(session, checkin, treatment, course))
+
+
+async def _session_and_course(
+    session: AsyncSession, session_id: int | None
+) -> tuple[TreatmentSession | None, Course | None]:
+    """A treatment session and its course in one query (either may be missing)."""
+    if session_id is None:
+        return None, None
+    statement = (
+        select(TreatmentSession, Course)
+        .outerjoin(Course, col(Course.id) == col(TreatmentSession.course_id))
+        .where(TreatmentSession.id == session_id)
+    )
+    row = (await session.exec(statement)).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+async def _about(
+    session: AsyncSession, checkin: CheckIn, treatment: TreatmentSession | None, course: Course | None
+) -> About:
+    """Fill in the course (looked up, else the patient's latest) and build the ``About``."""
+    if course is None and treatment is not None:
+        course = await session.get(Course, treatment.course_id)
     if course is None:
         course = await latest_course(session, checkin.patient_id)
     injected = (treatment.done_at or treatment.scheduled_at) if treatment is not None else None
