@@ -52,10 +52,8 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -272,28 +270,6 @@ async def run_echo(args: argparse.Namespace) -> Result:
     return result
 
 
-@contextmanager
-def database(backend: str, workdir: Path) -> Iterator[str]:
-    """A fresh database URL: a SQLite file, or a temporary PostgreSQL database (dropped afterwards)."""
-    if backend == "sqlite":
-        yield f"sqlite:///{workdir / 'bench.db'}"
-        return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    server = make_url(os.environ[POSTGRES_ENV]).set(drivername="postgresql+psycopg")
-    name = f"aftercare_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name, drivername="postgresql").render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 async def _seed(url: str, patients: int) -> None:
     """Patients with an injection 20 h ago and a check-in due now (bulk INSERTs, explicit ids)."""
     from sqlalchemy import insert
@@ -343,11 +319,12 @@ def _clinic_yaml(path: Path) -> Path:
 
 
 async def run_aftercare(args: argparse.Namespace, backend: str, workdir: Path) -> Result:
+    from tests.support.databases import fresh_database
     from tests.support.processes import BotProcess, bot_env
 
     label = "aftercare" + (" +29/s limiter" if args.production_limiter else "")
     result = Result(f"{label} ({backend})", args.patients)
-    with database(backend, workdir) as url:
+    with fresh_database(backend, workdir) as url:
         await _seed(url, args.patients)
         sandbox = await _new_sandbox(args.limits).start()
         env = bot_env(token=TOKEN, database_url=url, api_url=sandbox.url,

@@ -27,13 +27,11 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -42,6 +40,7 @@ from bot.db import sync_url
 from bot.migrate import upgrade
 from bot.models import AuditEvent
 from bot.store.audit_log import AuditFilter, between_ids, highest_id, newest
+from tests.support.databases import scratch_postgres
 
 EVENTS = [  # (name, weight, level)
     ("message_sent", 45, "info"), ("checkin_answered", 15, "info"), ("update_received", 12, "info"),
@@ -178,21 +177,6 @@ def time_cli(database_url: str) -> None:
               f"{len(result.stdout.splitlines())} lines)")
 
 
-@contextmanager
-def postgres_database(server_url: str) -> Iterator[str]:
-    server = make_url(server_url).set(drivername="postgresql+psycopg")
-    name = f"aftercare_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name, drivername="postgresql").render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def run(database_url: str, rows: int, repeat: int, analyze: bool) -> None:
     upgrade(database_url)
     engine = create_engine(sync_url(database_url))
@@ -227,7 +211,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             run(f"sqlite:///{Path(tmp) / 'bench.db'}", args.rows, args.repeat, args.analyze)
     if args.postgres_url:
-        with postgres_database(args.postgres_url) as url:
+        with scratch_postgres(args.postgres_url, prefix="aftercare_bench") as url:
             run(url, args.rows, args.repeat, analyze=False)
 
 

@@ -28,8 +28,15 @@ def fresh_database(backend: str, tmp_path: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'aftercare.db'}"
         return
-    server = make_url(os.environ[POSTGRES_ENV]).set(drivername="postgresql+psycopg")
-    name = f"aftercare_t_{uuid.uuid4().hex[:12]}"
+    with scratch_postgres(os.environ[POSTGRES_ENV]) as url:
+        yield url
+
+
+@contextmanager
+def scratch_postgres(server_url: str, prefix: str = "aftercare_t") -> Iterator[str]:
+    """A new, empty database on the PostgreSQL server at ``server_url``; dropped afterwards."""
+    server = make_url(server_url).set(drivername="postgresql+psycopg")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
