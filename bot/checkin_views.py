@@ -88,8 +88,11 @@ def header(t: Texts, checkin: CheckIn, about: About, zone: ZoneInfo) -> str:
              day=Safe(day))
 
 
-def answered_lines(t: Texts, checkin: CheckIn) -> list[str]:
-    """The answers given so far, as the patient will see them above the next question."""
+def button_answers(t: Texts, checkin: CheckIn) -> list[str]:
+    """Soreness (or pain), swelling and function as answered, in ``t``'s language.
+
+    Shared by the patient's check-in message and the staff alert so both read the same.
+    """
     lines: list[str] = []
     if checkin.soreness is not None:
         key = "answered_pain" if checkin.kind == CheckInKind.FOLLOWUP else "answered_soreness"
@@ -98,6 +101,12 @@ def answered_lines(t: Texts, checkin: CheckIn) -> list[str]:
         lines.append(t("answered_swelling", value=t.swelling(checkin.swelling)))
     if checkin.function:
         lines.append(t("answered_function", value=t.function(checkin.function)))
+    return lines
+
+
+def answered_lines(t: Texts, checkin: CheckIn) -> list[str]:
+    """The answers given so far, as the patient will see them above the next question."""
+    lines = button_answers(t, checkin)
     past_signs = checkin.step in (Step.NOTE, Step.DONE) and checkin.kind == CheckInKind.CHECKIN
     if past_signs:
         names = [t.sign(sign) for sign in known_signs(checkin.signs)]

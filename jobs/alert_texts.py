@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Action, encode
-from bot.checkin_views import Texts, area_name, contact_params, known_signs
+from bot.checkin_views import Texts, area_name, button_answers, contact_params, known_signs
 from bot.clinic_config import Clinic
 from bot.domain.triage import Level
 from bot.models import Alert, CheckIn, Patient
@@ -103,14 +103,7 @@ async def _details(
 
 def _answers(t: Texts, checkin: CheckIn) -> list[str]:
     """Button answers in the staff language; ticked signs by their staff names."""
-    parts: list[str] = []
-    if checkin.soreness is not None:
-        key = "answered_pain" if checkin.kind == CheckInKind.FOLLOWUP else "answered_soreness"
-        parts.append(t(key, value=checkin.soreness))
-    if checkin.swelling:
-        parts.append(t("answered_swelling", value=t.swelling(checkin.swelling)))
-    if checkin.function:
-        parts.append(t("answered_function", value=t.function(checkin.function)))
+    parts = button_answers(t, checkin)
     ticked = known_signs(checkin.signs)
     if ticked:
         parts.append(t("answered_signs", value=", ".join(t.sign(sign) for sign in ticked)))
