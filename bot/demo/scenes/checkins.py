@@ -9,13 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import col, select
-
 from bot.demo.director import Director
-from bot.models import Course, MessageKind, MessageStatus, Patient, ScheduledMessage, SessionStatus, TreatmentSession
-from bot.store import patients
-
-UPCOMING = (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
+from bot.demo.scenes import course
+from bot.models import MessageKind, Patient
 
 
 async def checkin_scene(demo: Director) -> None:
@@ -40,8 +36,7 @@ async def checkin_scene(demo: Director) -> None:
 
 
 async def _patient(demo: Director) -> Patient:
-    async with demo.services.db.session() as session:
-        patient = await patients.current_for_user(session, demo.patient.id)
+    patient = await course.current_patient(demo)
     if patient is None:
         raise RuntimeError("the check-in scene needs the patient enrolled by the enrolment scene")
     return patient
@@ -50,11 +45,7 @@ async def _patient(demo: Director) -> Patient:
 async def _injection_given(demo: Director) -> None:
     """Move to the next session's day and have the clinic record the injection with /done."""
     patient = await _patient(demo)
-    async with demo.services.db.session() as session:
-        upcoming = (await session.exec(
-            select(TreatmentSession).join(Course, col(Course.id) == col(TreatmentSession.course_id))
-            .where(Course.patient_id == patient.id, col(TreatmentSession.status).in_(UPCOMING))
-            .order_by(col(TreatmentSession.number)))).first()
+    upcoming = await course.next_session(demo)
     if upcoming is None:
         raise RuntimeError("the check-in scene needs a planned session")
     await demo.advance_to(upcoming.scheduled_at + timedelta(minutes=20),
@@ -64,13 +55,7 @@ async def _injection_given(demo: Director) -> None:
 
 async def _advance_to_next_checkin(demo: Director, note: str) -> None:
     """Move the clock to the next pending check-in and wait (bounded) for its first question."""
-    patient = await _patient(demo)
-    async with demo.services.db.session() as session:
-        due = (await session.exec(
-            select(ScheduledMessage.due_at)
-            .where(ScheduledMessage.patient_id == patient.id, ScheduledMessage.kind == MessageKind.CHECKIN,
-                   ScheduledMessage.status == MessageStatus.PENDING)
-            .order_by(col(ScheduledMessage.due_at)))).first()
+    due = await course.next_due(demo, MessageKind.CHECKIN)
     if due is None:
         raise RuntimeError("no check-in is planned")
     mark = demo.patient.mark()

@@ -23,7 +23,7 @@ UPCOMING = (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
 
 async def reminders_scene(demo: Director) -> None:
     demo.transcript.heading("Reminders before the first session: two days and two hours before")
-    session = await _next_session(demo)
+    session = await next_session(demo)
     if session is None:
         return
     await _reminders_for(demo, session)
@@ -31,17 +31,17 @@ async def reminders_scene(demo: Director) -> None:
 
 async def rest_of_course_scene(demo: Director) -> None:
     demo.transcript.heading("The rest of the course: reminders, staff /done on session day, check-in, follow-ups")
-    patient = await _patient(demo)
+    patient = await current_patient(demo)
     if patient is not None and patient.language != "en":
         await demo.say(demo.patient, "/language")
         await demo.tap(demo.patient, "English")
-    while (session := await _next_session(demo)) is not None:
+    while (session := await next_session(demo)) is not None:
         await _reminders_for(demo, session)
         await demo.advance_to(session.scheduled_at + timedelta(minutes=30),
                               note=f"session {session.number}: the injection is given")
         label = await _label(demo)
         await demo.say(demo.staff, f"/done {label}", chat=demo.staff_chat)
-        due = await _next_due(demo, MessageKind.CHECKIN)
+        due = await next_due(demo, MessageKind.CHECKIN)
         if due is not None:
             mark = demo.patient.mark()
             await demo.advance_to(due, note="a few hours later: the check-in")
@@ -49,7 +49,7 @@ async def rest_of_course_scene(demo: Director) -> None:
             for answer in ("2", "None", "✅ None of these · Done", "Skip"):
                 await demo.tap(demo.patient, answer)
     for _ in range(3):
-        due = await _next_due(demo, MessageKind.FOLLOWUP)
+        due = await next_due(demo, MessageKind.FOLLOWUP)
         if due is None:
             break
         mark = demo.patient.mark()
@@ -60,28 +60,28 @@ async def rest_of_course_scene(demo: Director) -> None:
 
 
 async def _reminders_for(demo: Director, session: TreatmentSession) -> None:
-    due = await _next_due(demo, MessageKind.REMINDER)
+    due = await next_due(demo, MessageKind.REMINDER)
     while due is not None and due < session.scheduled_at:
         await demo.advance_to(due, note=f"a reminder for session {session.number} is due")
         await demo.expect(demo.patient, "Session reminder")
         latest = demo.patient.last_message()
         if latest is not None and CONFIRM in latest.callback_data:
             await demo.tap(demo.patient, CONFIRM)
-        due = await _next_due(demo, MessageKind.REMINDER)
+        due = await next_due(demo, MessageKind.REMINDER)
 
 
-async def _patient(demo: Director) -> Patient | None:
+async def current_patient(demo: Director) -> Patient | None:
     async with demo.services.db.session() as session:
         return await patients.current_for_user(session, demo.patient.id)
 
 
 async def _label(demo: Director) -> str:
-    patient = await _patient(demo)
+    patient = await current_patient(demo)
     return patient.label if patient is not None else ""
 
 
-async def _next_session(demo: Director) -> TreatmentSession | None:
-    patient = await _patient(demo)
+async def next_session(demo: Director) -> TreatmentSession | None:
+    patient = await current_patient(demo)
     if patient is None:
         return None
     async with demo.services.db.session() as session:
@@ -94,8 +94,8 @@ async def _next_session(demo: Director) -> TreatmentSession | None:
         return (await session.exec(statement)).first()
 
 
-async def _next_due(demo: Director, kind: MessageKind) -> datetime | None:
-    patient = await _patient(demo)
+async def next_due(demo: Director, kind: MessageKind) -> datetime | None:
+    patient = await current_patient(demo)
     if patient is None:
         return None
     async with demo.services.db.session() as session:
