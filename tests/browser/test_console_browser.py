@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from bot.clock import ShiftedClock
+from tests.support.clock import PINNED_NOW
 from tests.support.console import console_link, patient_with_history, two_clinics
 from tests.support.factories import make_course, make_patient
 from tests.support.harness import Harness, running_bot, sqlite_url
@@ -55,11 +56,9 @@ async def chromium() -> AsyncIterator[Any]:
 
 
 def _late_morning() -> datetime:
-    """The next 11:40 at the clinic: the screenshots show a working day, whenever the tests run."""
+    """11:40 at the clinic on the pinned day: the screenshots show a working day, whenever the tests run."""
     zone = two_clinics()["riverside"].tz
-    now = datetime.now(UTC).astimezone(zone)
-    target = now.replace(hour=11, minute=40, second=0, microsecond=0)
-    return (target if target > now else target + timedelta(days=1)).astimezone(UTC)
+    return PINNED_NOW.astimezone(zone).replace(hour=11, minute=40, second=0, microsecond=0).astimezone(UTC)
 
 
 @pytest.fixture

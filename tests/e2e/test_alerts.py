@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -26,6 +25,7 @@ from tests.support.checkin_factories import (
     patient_scene,
 )
 from tests.support.clinic import STAFF_USER_ID
+from tests.support.clock import PINNED_NOW
 from tests.support.factories import messages_of, wait_until
 from tests.support.harness import Harness, sqlite_url
 
@@ -145,7 +145,7 @@ async def test_non_patients_get_the_default_reply(h: Harness) -> None:
 
 
 def _quiet_now(zone: str) -> dict[str, str]:
-    hour = datetime.now(ZoneInfo(zone)).hour
+    hour = PINNED_NOW.astimezone(ZoneInfo(zone)).hour
     return {"start": f"{(hour - 1) % 24:02d}:00", "end": f"{(hour + 2) % 24:02d}:00"}
 
 

@@ -19,6 +19,7 @@ from tests.support.checkin_factories import (
     edited_to,
     patient_scene,
 )
+from tests.support.clock import PINNED_NOW
 from tests.support.factories import make_course, make_patient, wait_until
 from tests.support.harness import sqlite_url
 
@@ -26,11 +27,11 @@ CLINIC_ZONE = "America/New_York"
 
 
 def _just_before_eight() -> ShiftedClock:
-    """A clock reading 07:59:51 clinic time today, so the 08:00 digest is nine seconds away."""
+    """A clock reading 07:59:51 clinic time on the pinned day, so the 08:00 digest is nine seconds away."""
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(CLINIC_ZONE)
-    today = datetime.now(zone).date()
+    today = PINNED_NOW.astimezone(zone).date()
     return ShiftedClock(datetime.combine(today, datetime.min.time(), zone) + timedelta(hours=7, minutes=59,
                                                                                           seconds=51))
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bot.clock import ShiftedClock
 from bot.models import ConsoleLogin
 from tests.support.clinic import OTHER_STAFF_USER_ID, STAFF_CHAT_ID, STAFF_USER_ID
+from tests.support.clock import pinned_clock
 from tests.support.console import LINK, ConsoleClient, console_link, signed_in
 from tests.support.harness import Harness, running_bot, sqlite_url
 from tests.support.staff_factories import audit_events, patient_mid_course, sessions_now
@@ -60,7 +60,7 @@ async def test_the_link_message_and_what_is_stored(harness: Harness) -> None:
 
 
 async def test_expired_and_unknown_links_get_a_friendly_page(tmp_path: Path) -> None:
-    clock = ShiftedClock()
+    clock = pinned_clock()
     async with running_bot(sqlite_url(tmp_path), clock=clock) as harness:
         link = await console_link(harness)
         clock.advance(timedelta(minutes=11))
@@ -89,7 +89,7 @@ async def test_non_staff_get_the_neutral_refusal_and_staff_groups_get_no_link(ha
 
 
 async def test_an_idle_session_ends_and_activity_keeps_it_alive(tmp_path: Path) -> None:
-    clock = ShiftedClock()
+    clock = pinned_clock()
     async with running_bot(sqlite_url(tmp_path), clock=clock) as harness, ConsoleClient(harness) as browser:
         await signed_in(harness, browser)
         for _ in range(2):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from sqlmodel import select
 from bot.models import Alert, AuditEvent, SessionStatus
 from messages.render import format_when
 from tests.support.clinic import STAFF_USER_ID
+from tests.support.clock import PINNED_NOW
 from tests.support.console import (
     OTHER_PATIENT_TELEGRAM_ID,
     OTHER_STAFF_ID,
@@ -32,7 +33,7 @@ from tests.support.factories import make_course, make_patient, reload
 from tests.support.harness import Harness, running_bot, sqlite_url
 from tests.support.staff_factories import add_checkin, audit_events
 
-FIRST_SESSION = (datetime.now(UTC) + timedelta(days=40)).astimezone(ZoneInfo("Europe/Madrid")).replace(
+FIRST_SESSION = (PINNED_NOW + timedelta(days=40)).astimezone(ZoneInfo("Europe/Madrid")).replace(
     hour=7, minute=30, second=0, microsecond=0)  # 07:30 in Madrid: the next morning's check-in is in quiet hours
 PREVIEW = f"/console/schedules?area=knee&first={FIRST_SESSION:%Y-%m-%dT%H:%M}&tz=Europe/Madrid"
 PAGES = ("/console/", "/console/patients", "/console/patients/R-0001", PREVIEW, "/console/audit")

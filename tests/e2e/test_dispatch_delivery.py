@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import time, timedelta
 from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
 from bot import course_ops
-from bot.clock import ShiftedClock
 from bot.models import MessageKind, MessageStatus, Patient, ScheduledMessage
+from tests.support.clock import PINNED_NOW, pinned_clock
 from tests.support.factories import (
     add_message,
     install_probe_senders,
@@ -108,8 +108,8 @@ async def _final(h: Harness, patient_id: int | None) -> list[ScheduledMessage]:
 
 
 def _quiet_window_around_now() -> tuple[str, str]:
-    """Quiet hours covering the present minute in UTC (and not 12 hours away)."""
-    now = datetime.now(UTC)
+    """Quiet hours covering the pinned clock's minute in UTC (and not 12 hours away)."""
+    now = PINNED_NOW
     start = (now - timedelta(hours=1)).time().replace(second=0, microsecond=0)
     end = (now + timedelta(hours=1)).time().replace(second=0, microsecond=0)
     return start.strftime("%H:%M"), end.strftime("%H:%M")
@@ -134,7 +134,7 @@ async def test_quiet_hours_hold_checkins_in_the_patients_own_timezone(tmp_path: 
 
 
 async def test_misfire_policy_after_the_bot_was_down(tmp_path: Path) -> None:
-    clock = ShiftedClock()
+    clock = pinned_clock()
     clinics = scheduling_clinics(reminders_before=["PT20S"], checkins_after=["PT5S", "PT13H"],
                                  followups_after_last=[])
     async with running_bot(sqlite_url(tmp_path), clinics=clinics, clock=clock) as h:

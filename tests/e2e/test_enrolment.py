@@ -170,7 +170,7 @@ async def test_happy_path_in_spanish_typing_timezone_and_date(harness: Harness) 
     await patient.send_text("madrid")
     ask = await expect(patient, "¿Cuándo es su primera sesión?")
     assert "Huso horario: Madrid" in ask.text
-    day = (datetime.now(UTC) + timedelta(days=10)).astimezone(ZoneInfo("Europe/Madrid")).date()
+    day = (harness.services.clock.now() + timedelta(days=10)).astimezone(ZoneInfo("Europe/Madrid")).date()
     await patient.send_text(f"{day.day}/{day.month} 17:30")
     confirm = await expect(patient, "¿Es correcto?")
     assert "17:30, hora de Madrid" in plain(confirm)

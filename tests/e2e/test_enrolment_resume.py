@@ -10,13 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.clock import ShiftedClock
+from tests.support.clock import pinned_clock
 from tests.support.enrolment import by_data, expect, local_day, new_invite, stored_patient, stored_sessions
 from tests.support.harness import Harness, running_bot
 
 
 @pytest.fixture
 async def shifted(tmp_path: Path) -> AsyncIterator[tuple[Harness, ShiftedClock]]:
-    clock = ShiftedClock()
+    clock = pinned_clock()
     async with running_bot(f"sqlite:///{tmp_path / 'aftercare.db'}", clock=clock) as running:
         running.sandbox.set_limits(chat_capacity=60)
         yield running, clock

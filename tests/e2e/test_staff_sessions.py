@@ -8,7 +8,7 @@ line saying what to fix and change nothing.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -108,7 +108,7 @@ async def test_done_now_starts_the_checkins_from_now(harness: Harness) -> None:
 
 async def test_done_at_a_stated_time(harness: Harness) -> None:
     scenario = await patient_mid_course(harness.services, done=0,
-                                        first_at=datetime.now(UTC) + timedelta(hours=1))
+                                        first_at=harness.services.clock.now() + timedelta(hours=1))
     given = (harness.services.clock.now() - timedelta(hours=2)).replace(second=0, microsecond=0)
     reply = await ask(harness.staff(), f"/done R-0001 1 {iso_local(given, harness)}")
     assert reply.text.startswith("✅ R-0001: session 1 given ")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -125,19 +125,19 @@ async def signed_in(harness: Harness, client: ConsoleClient, user_id: int = STAF
 async def patient_with_history(harness: Harness, *, label: str = "R-0001", user_id: int = PATIENT_TELEGRAM_ID,
                                alert_level: str = "urgent", note: str = "Hot <b>knee</b> & red",
                                signs: tuple[str, ...] = ("fever",)) -> Scenario:
-    """Session 1 given at 10:00 (clinic time) three days ago, sessions 2-3 four weeks apart, two easing
-    check-ins, then one answered today that flared (fever), and the open alert it raised."""
+    """Session 1 given 2 days 20 hours ago (its day-3 check-in still ahead), sessions 2-3 four weeks
+    apart, two easing check-ins, then one answered today that flared (fever), and the open alert it raised."""
     now = harness.services.clock.now()
     local = now.astimezone(harness.clinic.tz)
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    first_at = (midnight - timedelta(days=3)).replace(hour=10)
+    first_at = now - timedelta(days=2, hours=20)
     recently = now - min(timedelta(minutes=20), (local - midnight) / 2)  # still "today" on the clinic's clock
     scene = await patient_mid_course(harness.services, label=label, user_id=user_id, flags=["screen_bleeding"],
-                                     first_at=first_at.astimezone(UTC))
+                                     first_at=first_at)
     session_id = scene.sessions[0].id
     for after, soreness, swelling, level in ((timedelta(hours=6), 6, "moderate", "watch"),
                                              (timedelta(days=1, minutes=5), 4, "mild", "ok")):
-        await add_checkin(harness.db, scene.patient, first_at.astimezone(UTC) + after, soreness=soreness,
+        await add_checkin(harness.db, scene.patient, first_at + after, soreness=soreness,
                           swelling=swelling, level=level, session_id=session_id)
     await add_checkin(harness.db, scene.patient, recently, soreness=8, swelling="severe", level=alert_level,
                       signs=signs, session_id=session_id, note=note)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from bot.clinic_config import ClinicRegistry
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock
 from bot.db import Database
 from bot.models import (
     Course,
@@ -29,6 +29,7 @@ from bot.services import Services
 from bot.settings import Settings
 from jobs.planner import sync_course_messages
 from tests.support.clinic import CLINIC_ID, registry
+from tests.support.clock import pinned_clock
 
 _labels = itertools.count(1)
 
@@ -36,7 +37,7 @@ _labels = itertools.count(1)
 def make_services(db: Database, clinics: ClinicRegistry | None = None, clock: Clock | None = None) -> Services:
     """Services for code that needs no bot (planner, course operations)."""
     settings = Settings(_env_file=None, database_url=db.url)
-    return Services(settings=settings, clinics=clinics or registry(), db=db, clock=clock or SystemClock())
+    return Services(settings=settings, clinics=clinics or registry(), db=db, clock=clock or pinned_clock())
 
 
 async def make_patient(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.clinic_config import Clinic, ClinicRegistry
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock
 from bot.db import Database
 from bot.migrate import upgrade
 from bot.runtime import BotRuntime
@@ -22,6 +22,7 @@ from bot.sandbox.limits import FloodLimits
 from bot.services import Services
 from bot.settings import Settings
 from tests.support.clinic import CLINIC_ID, STAFF_CHAT_ID, STAFF_USER_ID, registry
+from tests.support.clock import pinned_clock
 
 TOKEN = "123456:TEST-TOKEN"
 
@@ -94,7 +95,7 @@ async def running_bot(
         await box.start()
     upgrade(database_url)
     settings = test_settings(box, database_url, **settings_overrides)
-    services = _services(settings, clinics or registry(), clock or SystemClock())
+    services = _services(settings, clinics or registry(), clock or pinned_clock())
     runtime = BotRuntime(services)
     await runtime.start()
     harness = Harness(box, services, runtime, database_url, settings)

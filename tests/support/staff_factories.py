@@ -34,9 +34,13 @@ async def patient_mid_course(
     services: Services, *, label: str = "R-0001", user_id: int = 5001, done: int = 1, planned: int = 3,
     first_at: datetime | None = None, flags: Sequence[str] = (), area: str = "knee",
 ) -> Scenario:
-    """``done`` sessions already given, ``planned - done`` upcoming; times relative to the clock."""
+    """``done`` sessions already given, ``planned - done`` upcoming; times relative to the clock.
+
+    By default the first session was given 2 days 20 hours ago: its day-3 check-in is four hours
+    ahead and the earlier ones are past their late limit, so nothing is due while a test runs.
+    """
     now = services.clock.now()
-    start = first_at or now - timedelta(days=3)
+    start = first_at or now - timedelta(days=2, hours=20)
     specs: list[datetime | tuple[datetime, str]] = []
     for index in range(planned):
         at = start + timedelta(weeks=4 * index)
