@@ -27,6 +27,7 @@ from bot.models import Course, MessageKind, MessageStatus, Patient, ScheduledMes
 from bot.sandbox import Sandbox
 from tests.reliability.ward import ward_clinics
 from tests.support.clinic import CLINIC_ID
+from tests.support.clock import PINNED_NOW
 from tests.support.harness import Harness, running_bot
 
 BACKLOG = 10_000
@@ -62,9 +63,7 @@ async def _backlog(db: object, count: int) -> None:
     Written with a few multi-row INSERTs (explicit ids, fresh database) because 40,000 ORM objects would
     take longer than the test itself.
     """
-    from datetime import UTC, datetime
-
-    now = datetime.now(UTC)
+    now = PINNED_NOW  # the bot starts on the pinned clock just after: every reminder is due
     ahead, done = now + timedelta(days=2), now - timedelta(hours=20)
     total = count + 1
     patients = [{"id": i, "clinic_id": CLINIC_ID, "label": f"B-{i:05d}", "telegram_user_id": 800_000 + i - 1,
