@@ -17,10 +17,17 @@ Rules (highest level wins):
 - urgent: temperature >= ``fever_celsius`` (or chills); redness spreading; site
   hot to the touch; pus; pain or swelling worse after the early window;
   severe swelling; numbness, tingling or weakness; a suspected infection.
-- emergency: severe allergic reaction signs; chest pain or shortness of breath.
+- emergency: severe allergic reaction signs (throat or tongue included);
+  chest pain or shortness of breath; fainting, collapse or loss of
+  consciousness, or about to faint with a racing heart or trouble breathing.
+- watch, from free text too: dizziness, a racing heart, a bruise that keeps
+  growing, a vague worry with no named sign, 37.5-37.9 C.
 
-A doubtful sign (vague wording, hedged, or a time-dependent rule with no time)
-still counts at its full level and sets ``needs_follow_up``.
+A doubtful sign (vague wording, hedged, a question about now, or a
+time-dependent rule with no time) still counts at its full level and sets
+``needs_follow_up``. A sign mentioned only as a hypothetical ("should I call if
+it gets hot?") is no sign, and sets ``asks_when_to_call``: the patient gets the
+clinic's guidance on when to call instead of an alert.
 """
 
 from __future__ import annotations
@@ -29,8 +36,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from bot.domain.triage_lexicon import Rule
 from bot.domain.triage_signs import CHECKLIST_SIGNS, SIGN_LEVEL, Level, Sign, sort_signs
-from bot.domain.triage_text import TextReading, read_text
+from bot.domain.triage_text import Mention, TextReading, read_text
 
 if TYPE_CHECKING:
     from bot.clinic_config import Triage
@@ -40,6 +48,7 @@ __all__ = [
     "DEFAULT_THRESHOLDS",
     "SIGN_LEVEL",
     "Level",
+    "Mention",
     "Report",
     "Sign",
     "Swelling",
@@ -65,6 +74,7 @@ class Thresholds:
     """The clinic-tunable numbers of the rules; defaults are CLINICAL.md's."""
 
     fever_celsius: float = 38.0
+    low_grade_celsius: float = 37.5
     high_soreness: int = 7
     early_window_hours: float = 72.0
     day7_soreness: int = 7
@@ -115,6 +125,8 @@ class TriageResult:
     signs: tuple[Sign, ...]
     needs_follow_up: bool
     doubtful_signs: tuple[Sign, ...] = ()
+    asks_when_to_call: bool = False
+    mentions: tuple[Mention, ...] = ()
 
     @property
     def escalates(self) -> bool:
@@ -135,12 +147,19 @@ class _Signs:
 DEFAULT_THRESHOLDS = Thresholds()
 
 
-def triage(report: Report, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> TriageResult:
-    """Level, signs and follow-up need for one report (CLINICAL.md rules)."""
+def triage(
+    report: Report, thresholds: Thresholds = DEFAULT_THRESHOLDS, wordings: tuple[Rule, ...] = ()
+) -> TriageResult:
+    """Level, signs and follow-up need for one report (CLINICAL.md rules).
+
+    ``wordings`` are a clinic's own phrasings of signs (``clinic_wordings``).
+    """
     limits = thresholds
     found = _Signs()
-    reading = read_text(report.text, report.language) if report.text else None
+    reading = read_text(report.text, report.language, wordings) if report.text else None
     hours = report.hours_since_injection
+    if hours is None and reading is not None and reading.days is not None:
+        hours = reading.days * 24.0  # "day 2", "a week since": the patient's own count
     for sign in report.checked:
         found.add(_timed(sign, hours, limits))
     _swelling(report.swelling, found)
@@ -150,7 +169,7 @@ def triage(report: Report, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Triag
     if reading is not None:
         _text(reading, hours, limits, found)
     _temperature(report, reading, limits, found)
-    return _result(found)
+    return _result(found, reading)
 
 
 def _timed(sign: Sign, hours: float | None, limits: Thresholds) -> Sign:
@@ -217,6 +236,8 @@ def _temperature(
         measured.append((report.temperature_celsius, True))
     if any(celsius >= limits.fever_celsius for celsius, _ in measured):
         found.add(Sign.FEVER)
+    elif _unwell(reading) and any(explicit and celsius >= limits.low_grade_celsius for celsius, explicit in measured):
+        found.add(Sign.LOW_GRADE_FEVER)
     wording = reading.find(Sign.FEVER) if reading else None
     if wording is None:
         return
@@ -226,17 +247,32 @@ def _temperature(
         found.add(Sign.LOW_GRADE_FEVER, doubtful=True)
 
 
-def _result(found: _Signs) -> TriageResult:
+_NEVER_ASKED = frozenset({Sign.VAGUE_WORRY})
+"""Signs that are vague by nature: asking "do you have any of these?" about them helps nobody."""
+
+
+def _unwell(reading: TextReading | None) -> bool:
+    """37.5-37.9 C is watch "with feeling unwell": the patient says they feel ill or dizzy."""
+    return reading is not None and any(reading.find(s) for s in (Sign.VAGUE_WORRY, Sign.DIZZINESS))
+
+
+def _result(found: _Signs, reading: TextReading | None) -> TriageResult:
+    if len(found.doubt) > 1:
+        found.doubt.pop(Sign.VAGUE_WORRY, None)  # a worry *with no named sign*: a named one says more
     signs = sort_signs(found.doubt)
-    doubtful = tuple(s for s in signs if found.doubt[s])
+    doubtful = tuple(s for s in signs if found.doubt[s] and s not in _NEVER_ASKED)
     level = Level.highest(SIGN_LEVEL[s] for s in signs)
-    return TriageResult(level, signs, bool(doubtful), doubtful)
+    asks = reading is not None and reading.asks_when_to_call
+    mentions = reading.mentions if reading else ()
+    return TriageResult(level, signs, bool(doubtful), doubtful, asks, mentions)
 
 
 _LABELS: dict[Sign, str] = {
-    Sign.ALLERGIC_REACTION: "severe allergic reaction signs (hives, swelling of the face, lips "
-    "or tongue, trouble breathing or swallowing)",
+    Sign.ALLERGIC_REACTION: "severe allergic reaction signs (hives, swelling of the face, lips, "
+    "tongue or throat, trouble breathing or swallowing)",
     Sign.CHEST_PAIN: "chest pain or sudden shortness of breath",
+    Sign.FAINTING: "fainting, collapse or loss of consciousness (or about to faint with a racing heart "
+    "or trouble breathing)",
     Sign.FEVER: "fever (temperature {c:.1f} C / {f:.1f} F or higher, or chills)",
     Sign.SPREADING_REDNESS: "redness spreading from the injection site, or increasing",
     Sign.HOT_SITE: "injection site hot to the touch",
@@ -251,7 +287,11 @@ _LABELS: dict[Sign, str] = {
     Sign.MODERATE_SWELLING: "moderate swelling",
     Sign.NOT_EASING: "soreness not easing by day 3",
     Sign.WORSENING_EARLY: "pain or swelling getting worse within the first {h:g} h",
-    Sign.LOW_GRADE_FEVER: "feels feverish, measured temperature below {c:.1f} C / {f:.1f} F",
+    Sign.LOW_GRADE_FEVER: "feels feverish, or a temperature of {lowc:.1f}-{below:.1f} C",
+    Sign.DIZZINESS: "dizziness, light-headedness or feeling faint",
+    Sign.RACING_HEART: "a racing or pounding heart",
+    Sign.GROWING_BRUISE: "a bruise that keeps growing",
+    Sign.VAGUE_WORRY: "a worry with no named sign",
 }
 
 
@@ -265,4 +305,6 @@ def describe(sign: Sign, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str:
         high=limits.high_soreness,
         day7=limits.day7_soreness,
         low=min(limits.high_soreness, limits.day7_soreness),
+        lowc=limits.low_grade_celsius,
+        below=limits.fever_celsius - 0.1,
     )

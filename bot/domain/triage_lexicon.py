@@ -1,4 +1,4 @@
-"""Language-independent word lists for reading free text: cues, fillers, typos.
+"""Shared word lists for reading free text: the rule type, expected symptoms, benign phrases.
 
 Everything here is data, so that a clinician reviewing the rules reads tables,
 not control flow. Text is matched after ``triage_text.normalise``: lower case,
@@ -7,8 +7,9 @@ curly apostrophes made straight, emoji removed. Patterns are therefore written
 without accents.
 
 Both languages' tables are always applied (patients mix languages: a Spanish
-speaker may write "fever", an English one "dolor"), so the cue lists below are
-the union of English and Spanish.
+speaker may write "fever", an English one "dolor"), so the lists below are the
+union of English and Spanish. Context cues (negation, time, who, doubt) are in
+``triage_context_<lang>``; spelling in ``triage_spelling``.
 """
 
 from __future__ import annotations
@@ -70,63 +71,6 @@ NEUTRAL = rule(
     r"problemas|sintomas)\b",
 )
 
-# A negation cue just before a sign (only fillers between) cancels it.
-NEGATION_CUES = words(
-    "no", "not", "non", "never", "without", "none", "nor", "neither", "nothing",
-    "don't", "dont", "do not", "doesn't", "doesnt", "didn't", "didnt", "haven't",
-    "havent", "hasn't", "hasnt", "hadn't", "hadnt", "isn't", "isnt", "aren't",
-    "arent", "wasn't", "wasnt", "weren't", "werent", "won't", "wont", "can't",
-    "cant", "cannot", "couldn't", "couldnt", "less", "hardly", "barely", "zero",
-    "free of", "negative for", "w/o", "denies", "deny", "clear of", "rid of",
-    # Spanish
-    "sin", "ni", "nunca", "tampoco", "ningun", "ninguna", "ninguno", "menos",
-    "libre de", "nada de",
-)
-
-# Cues that say a sign has gone ("se me quito la fiebre"), unless themselves negated.
-RESOLVED_BEFORE = words(
-    "se me quito", "se quito", "se me fue", "se fue", "se me paso", "se paso",
-    "se me bajo", "se bajo", "ya paso", "desaparecio", "got rid of", "no more",
-)
-
-# Words that may sit between a negation cue and the sign it negates.
-FILLERS = frozenset(
-    [
-        "a", "an", "the", "any", "anymore", "have", "has", "had", "having", "got", "get", "getting",
-        "i", "i've", "ive", "i'm", "im", "me", "my", "it", "it's", "its", "is", "are", "was", "were",
-        "be", "been", "feel", "feeling", "feels", "felt", "see", "seen", "saw", "notice", "noticed",
-        "noticing", "think", "there", "there's", "theres", "really", "at", "all", "more", "longer",
-        "much", "obvious", "visible", "signs", "sign", "of", "real", "that", "this", "experienced",
-        "experiencing", "developed", "show", "showing", "shows", "evidence", "so", "far", "too",
-        "also", "even", "actually", "currently", "now", "today", "tonight", "do", "does", "did",
-        "whatsoever", "whatever", "kind", "type", "el", "la", "los", "las", "lo", "un", "una", "unos",
-        "unas", "de", "del", "tengo", "tiene", "tuve", "tenido", "hay", "habia", "he", "ha", "han",
-        "hemos", "notado", "noto", "veo", "visto", "siento", "sentido", "me", "se", "mi", "mis",
-        "esta", "estan", "es", "muy", "signos", "signo", "senales", "senal", "nada", "ningun",
-        "ninguna", "ya", "nunca", "mas", "tenga", "que", "creo", "ahora", "hoy", "tipo",
-    ]
-)
-
-# Tokens that continue a negated list ("no redness, swelling or pus").
-LIST_SEPARATORS = frozenset({",", "or", "nor", "neither", "either", "/", "&", "o", "u", "ni"})
-
-# Clause boundaries: negation and doubt do not cross them.
-CLAUSE_BREAK = re.compile(
-    r"[;!?:\n]|\.(?!\d)|\b(?:but|however|although|though|except|apart\s+from|"
-    r"pero|aunque|sin\s+embargo|excepto|salvo|menos\s+que)\b"
-)
-
-# Words that make a clause uncertain: the sign still counts, and the bot asks.
-HEDGES = re.compile(
-    r"\?|\b(?:maybe|might|may|perhaps|possibly|probably|think|thinking|guess|suppose|"
-    r"seems?|seemed|looks?\s+like|kind\s+of|kinda|sort\s+of|a\s+bit|bit|a\s+little|"
-    r"little|slight|slightly|somewhat|some|mild|mildly|not\s+sure|unsure|don'?t\s+know|"
-    r"no\s+idea|can'?t\s+tell|wonder|wondering|if|whether|could\s+be|"
-    r"no\s+se(?=\s+(?:si|que|como|cuanto|bien|exactamente)\b|\s*[?.!,]|$)|"
-    r"quizas?|tal\s+vez|a\s+lo\s+mejor|puede\s+(?:que|ser)|creo|parece|un\s+poco|poquito|"
-    r"algo|ligera|ligero|leve|levemente|no\s+estoy\s+segur[oa]|si|apenas)\b"
-)
-
 # Phrases removed before matching: they mention a sign but say it is past or normal.
 BENIGN = tuple(
     re.compile(p)
@@ -141,78 +85,44 @@ BENIGN = tuple(
         r"\b(?:estaba|estuvo|fue|era)\s+(?:(?:un\s+poco|mucho|bastante)\s+)?peor\b",
         r"\bpeor\s+ayer\b",
         r"\blo\s+peor\s+ya\s+(?:paso|ha\s+pasado)\b",
+        # the weather, not the body
+        r"\b(?:it'?s|its|it\s+is)\s+(?:so\s+|really\s+|very\s+|super\s+|too\s+)?(?:hot|warm|boiling|roasting|scorching)"
+        r"\s+(?:today|out|outside|here|this\s+week|tonight|in\s+here)\b",
+        r"\b(?:weather|day|sun|summer)\s+(?:is\s+|was\s+|'s\s+)?(?:so\s+|really\s+|very\s+)?(?:hot|warm)\b",
+        r"\bhot\s+and\s+(?:sticky|humid|muggy)\b",
+        r"\bhace\s+(?:muchisimo\s+|mucho\s+|un\s+)?calor\b",
     )
-)
-
-# After a sign: "fever: no", "fiebre no", "redness, not spreading", "fever is gone".
-NEGATED_AFTER = re.compile(
-    r"(?:\s*[:=\-?]+\s*(?:no|none|nope|nada|ninguno|ninguna|negative|negativo|nil)|\s+(?:no|none|nope))\b"
-    r"(?=\s*(?:[,.;!?]|$|\b(?:but|pero|and|y)\b))"
-    r"|\s*,?\s*(?:(?:is|it's|its|it|that|are|has|but|pero|que|and|y)\s+){0,2}"
-    r"(?:not|isn't|isnt|aren't|arent|hasn't|hasnt|no)\s+(?:(?:se|ha|is|been)\s+)?"
-    r"(?:spreading|spread|growing|getting\s+(?:bigger|larger)|increasing|expanding|"
-    r"extendiendo|extiende|extendido|crece|crecido|aumenta|aumentado)\b"
-)
-RESOLVED_AFTER = re.compile(
-    r"\s+(?:(?:is|are|was|has|have|had|seems|to\s+be|now|already|all|completely|totally|"
-    r"finally|mostly|basically|ya|se|me|ha|han|esta|casi|totalmente)\s+){0,3}"
-    r"(?:gone|went\s+away|going\s+away|go\s+away|disappeared|disappearing|subsided|"
-    r"subsiding|resolved|fading|faded|cleared(?:\s+up)?|clearing(?:\s+up)?|better|improving|"
-    r"improved|decreasing|decreased|down|went\s+down|gone\s+down|going\s+down|come\s+down|"
-    r"came\s+down|coming\s+down|receding|settled|settling|fue|ido|quito|quitado|paso|pasado|"
-    r"bajo|bajado|bajando|desaparecio|desaparecido|desapareciendo|mejoro|mejorado|mejorando|"
-    r"disminuyo|disminuido|disminuyendo|remitido|remitiendo)\b"
-    r"(?!\s+(?:my|the|to|towards?|into|along|his|her|your|por|hacia|hasta|a|al|la|el|mi)\b)"
-)
-
-# Misspellings seen in patient messages, corrected before matching (after repeated
-# letters are squeezed). Longer words are also corrected by edit distance.
-TYPOS: dict[str, str] = {
-    "fevr": "fever", "feaver": "fever", "fevar": "fever", "fver": "fever",
-    "feber": "fever", "fiever": "fever", "fevor": "fever", "fevere": "fever",
-    "chils": "chills", "chillz": "chills", "nunb": "numb", "numm": "numb",
-    "puss": "pus", "breth": "breath", "brethe": "breathe", "breate": "breathe",
-    "brath": "breath", "swolen": "swollen", "swolan": "swollen", "rednes": "redness",
-    "redish": "reddish", "reder": "redder", "pian": "pain", "chestpain": "chest pain",
-    "tounge": "tongue", "tonge": "tongue", "toungue": "tongue", "throath": "throat",
-    "thoat": "throat", "troat": "throat", "lipps": "lips", "hieves": "hives", "hivs": "hives",
-    "hivez": "hives", "oozeing": "oozing",
-    "tempreture": "temperature", "temprature": "temperature", "temperture": "temperature",
-    "tingleing": "tingling", "tinglin": "tingling",
-    "fievre": "fiebre", "fiebr": "fiebre", "fiebe": "fiebre", "feibre": "fiebre",
-    "fiebra": "fiebre", "inchado": "hinchado", "inchada": "hinchada",
-    "inchazon": "hinchazon", "ormigueo": "hormigueo", "ormigeo": "hormigueo",
-    "devil": "debil", "respiar": "respirar", "rrojo": "rojo", "rroja": "roja",
-    "cant": "can't", "dont": "don't", "doesnt": "doesn't", "isnt": "isn't",
-    "im": "i'm", "ive": "i've", "havent": "haven't", "hasnt": "hasn't",
-    "didnt": "didn't", "couldnt": "couldn't", "arent": "aren't", "wasnt": "wasn't",
-}
-
-# Keywords that edit-distance correction may produce (only words of 7+ letters,
-# where one slip rarely makes another real word).
-FUZZY_VOCABULARY: tuple[str, ...] = (
-    "numbness", "tingling", "breathing", "breathe", "swallowing", "swallow", "swelling",
-    "swollen", "discharge", "redness", "reddish", "spreading", "weakness", "shortness",
-    "difficulty", "temperature", "feverish", "drainage", "shivering", "escalofrios",
-    "hormigueo", "entumecimiento", "entumecido", "entumecida", "adormecido", "adormecida",
-    "debilidad", "supuracion", "urticaria", "respirar", "hinchazon", "hinchado", "hinchada",
-    "caliente", "enrojecimiento", "enrojecido", "enrojecida", "dificultad", "temperatura",
-    "secrecion", "calentura", "inflamado", "inflamada",
-)
-
-# Real words one edit away from a keyword: never "corrected".
-PROTECTED = frozenset(
-    [
-        "breath", "breaths", "shallow", "cliente", "spelling", "smelling", "dwelling", "spending",
-        "reading", "heading", "breading", "treading", "discharged", "breathes", "breathed", "swallows",
-        "swallowed", "sweating", "swelled", "swellings", "dumbness", "calienta", "calientes",
-        "hinchados", "hinchadas", "entumecidos", "temperatures",
-    ]
 )
 
 # Emoji carry meaning in chats: read a few as words before the rest are dropped.
 EMOJI: dict[str, str] = {
     "\U0001f912": " feverish ",  # face with thermometer
-    "\U0001f975": " i feel hot ",  # hot face
     "\U0001f321": " temperature ",  # thermometer
 }
+
+# Words that say the person written about had the treatment (a carer writing for the patient).
+TREATED = (
+    re.compile(r"\b(?:after|since|from)\s+(?:her|his|their|the)\s+(?:injections?|shots?|jabs?|sessions?|treatment|"
+               r"prolo\w*|procedure)\b|\b(?:she|he)(?:'s|\s+is|\s+was)\s+the\s+patient\b|\bwriting\s+for\s+my\b"),
+    re.compile(r"\b(?:despues|desde)\s+de\s+(?:su|la)\s+(?:inyeccion|sesion|tratamiento|pinchazo|infiltracion)\b"
+               r"|\bes\s+(?:el|la)\s+paciente\b|\bescribo\s+por\s+mi\b"),
+)
+
+# Questions about when to get help: answered with the clinic's when-to-call guidance.
+GUIDANCE = tuple(
+    re.compile(p)
+    for p in (
+        r"\bwhen\s+(?:should|do|must|would)\s+i\s+(?:call|ring|phone|contact|worry|be\s+worried|go\s+to|"
+        r"seek|get\s+help|come\s+in)\b|\bbefore\s+i\s+(?:call|phone|ring|contact|come\s+in)\b",
+        r"\bwhat\s+(?:are|r|would\s+be)\s+(?:the\s+)?(?:warning|danger|red\s+flag|bad|main)?\s*(?:signs?|"
+        r"symptoms?)\b",
+        r"\b(?:who|what\s+number)\s+(?:do|should)\s+i\s+(?:call|ring|phone|contact)\b",
+        r"\b(?:warning|danger)\s+signs\b|\bred\s+flags\b",
+        r"\b(?:a\s+)?(?:que|cual)\s+(?:numero|telefono)\s+(?:llamo|debo\s+llamar|tengo\s+que\s+llamar)\b",
+        r"\bcuando\s+(?:me\s+|le\s+|te\s+)?(?:debo|deberia|tengo\s+que|hay\s+que|tendria\s+que)\s+(?:llamar|"
+        r"preocupar|ir|avisar|acudir)\w*",
+        r"\b(?:que|cuales)\s+(?:son\s+)?(?:los\s+|las\s+)?(?:sintomas|signos|senales)\s+(?:de\s+alarma|"
+        r"graves|peligrosos|de\s+peligro|debo|tengo\s+que|hay\s+que)\b",
+        r"\b(?:signos|senales|sintomas)\s+de\s+alarma\b",
+    )
+)

@@ -41,6 +41,7 @@ class Sign(StrEnum):
     # emergency (CLINICAL.md red flags)
     ALLERGIC_REACTION = "allergic_reaction"
     CHEST_PAIN = "chest_pain"
+    FAINTING = "fainting"
     # urgent (CLINICAL.md red flags)
     FEVER = "fever"
     SPREADING_REDNESS = "spreading_redness"
@@ -58,6 +59,10 @@ class Sign(StrEnum):
     NOT_EASING = "not_easing"
     WORSENING_EARLY = "worsening_early"
     LOW_GRADE_FEVER = "low_grade_fever"
+    DIZZINESS = "dizziness"
+    RACING_HEART = "racing_heart"
+    GROWING_BRUISE = "growing_bruise"
+    VAGUE_WORRY = "vague_worry"
 
     @property
     def level(self) -> Level:
@@ -67,6 +72,7 @@ class Sign(StrEnum):
 SIGN_LEVEL: dict[Sign, Level] = {
     Sign.ALLERGIC_REACTION: Level.EMERGENCY,
     Sign.CHEST_PAIN: Level.EMERGENCY,
+    Sign.FAINTING: Level.EMERGENCY,
     Sign.FEVER: Level.URGENT,
     Sign.SPREADING_REDNESS: Level.URGENT,
     Sign.HOT_SITE: Level.URGENT,
@@ -82,6 +88,10 @@ SIGN_LEVEL: dict[Sign, Level] = {
     Sign.NOT_EASING: Level.WATCH,
     Sign.WORSENING_EARLY: Level.WATCH,
     Sign.LOW_GRADE_FEVER: Level.WATCH,
+    Sign.DIZZINESS: Level.WATCH,
+    Sign.RACING_HEART: Level.WATCH,
+    Sign.GROWING_BRUISE: Level.WATCH,
+    Sign.VAGUE_WORRY: Level.WATCH,
 }
 
 CHECKLIST_SIGNS: tuple[Sign, ...] = (
@@ -93,6 +103,7 @@ CHECKLIST_SIGNS: tuple[Sign, ...] = (
     Sign.NUMBNESS,
     Sign.ALLERGIC_REACTION,
     Sign.CHEST_PAIN,
+    Sign.FAINTING,
 )
 """The red-flag checklist a patient toggles in a check-in, in the order it is shown."""
 

@@ -1,62 +1,40 @@
-"""Read a patient's free text into triage signs, in English and Spanish.
+"""Read a patient's free text into triage signs, in every supported language.
 
-Pure and table-driven: the wordings live in ``triage_lexicon*``; this module
-only normalises the text, finds the wordings, and decides which mentions are
-negated or uncertain.
+Pure and table-driven: the sign wordings live in ``triage_lexicon*``, the
+context cues in ``triage_context_*``; this module normalises the text, finds
+the mentions of signs (and temperatures), and asks ``triage_context`` what
+each mention means: the patient's sign now, negated or resolved, past and
+over, hypothetical, someone else's, or doubtful.
 
 - Normalising folds case, accents, curly quotes, emoji, letters repeated for
-  emphasis ("feeeever") and known misspellings ("fevr", "numbess", "hormigeo").
-- Negation: a cue ("no", "not", "don't", "without", "sin", "ni") cancels a sign
-  when only filler words sit between them ("I don't think I have a fever",
-  "no tengo fiebre"); it carries through a list joined by commas, "or", "nor",
-  "ni" ("no swelling, redness or pus"), but stops at "and"/"y", at any other
-  word, at punctuation that ends a clause and at a contrast ("no fever but the
-  knee is hot"), so "no fever, can't breathe" keeps the emergency. "fever: no",
-  "redness, not spreading" and "the fever is gone" are negated after the sign.
-- Doubt: a hedge in the same clause ("maybe", "a bit", "?", "creo", "un poco")
-  or a suggestive wording ("feels warm", "some redness") keeps the sign, at its
-  full level, and marks it doubtful so the bot asks the follow-up question.
-  When in doubt, the reading escalates: it never drops a sign for being vague.
+  emphasis ("feeeever") and misspellings ("fevr", "numbess", "hormigeo").
+- Every sign is found on its own: a mention never consumes the words another
+  sign needs, and the highest level wins in ``triage``.
+- A doubtful mention (a hedge, a question about now, a vague wording) keeps
+  the sign at its full level and makes the bot ask the follow-up question.
+- A hypothetical mention ("should I call if it gets hot?") is no sign, but the
+  reading says the patient asked when to call, so the bot sends the clinic's
+  guidance instead of an alert.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.domain.triage_lexicon import (
-    BENIGN,
-    CLAUSE_BREAK,
-    EMOJI,
-    FILLERS,
-    FUZZY_VOCABULARY,
-    HEDGES,
-    LIST_SEPARATORS,
-    NEGATED_AFTER,
-    NEGATION_CUES,
-    NEUTRAL,
-    PROTECTED,
-    RESOLVED_AFTER,
-    RESOLVED_BEFORE,
-    TYPOS,
-    Rule,
-)
-from bot.domain.triage_lexicon_en import EN_RULES
-from bot.domain.triage_lexicon_es import ES_RULES
-from bot.domain.triage_numbers import Temperature, read_soreness, read_temperatures
-from bot.domain.triage_signs import Sign
+from bot.domain.triage_context import Decision, Target, decide, find_cues, judge
+from bot.domain.triage_languages import CUES, VOCABULARY, rules_for
+from bot.domain.triage_lexicon import BENIGN, EMOJI, GUIDANCE, NEUTRAL, TREATED, Rule
+from bot.domain.triage_numbers import Temperature, read_days, read_soreness, read_temperatures
+from bot.domain.triage_signs import SIGN_LEVEL, Level, Sign
+from bot.domain.triage_spelling import correct_word
 
-RULES: dict[str, tuple[Rule, ...]] = {"en": EN_RULES, "es": ES_RULES}
-"""Wordings per supported language; every table is applied to every message."""
-
-_MAX_FILLERS = 5
-_TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9']")
 _WORD = re.compile(r"[a-z']+")
-_CUE_AT_END = re.compile(rf"(?:^|\s)(?:{NEGATION_CUES})$")
-_RESOLVED_AT_END = re.compile(rf"(?:^|\s)(?<!no\s)(?:{RESOLVED_BEFORE})$")
-_SQUEEZE = re.compile(r"([a-z])\1{2,}")
-_KEEP = re.compile(r"[^a-z0-9'.,;:!?/%&=\-\n ]+")
+_KEEP = re.compile(r"[^a-z0-9'.,;:!?/%&=\-\n~ ]+")
+_ACCENTED = ((re.compile(r"\bs[íÍ]\b"), "yes"), (re.compile(r"\b[éÉ]l\b"), "he"))
+"""Spanish words whose accent is their meaning: "sí" (yes, not "if"), "él" (he, not "the")."""
 
 
 @dataclass(frozen=True)
@@ -69,15 +47,33 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Mention:
+    """One place the text names a sign, and what its context made of it (for ``triage --json``)."""
+
+    sign: Sign
+    words: str
+    decision: Decision
+    cues: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class TextReading:
     """Everything triage needs from a message."""
 
     findings: tuple[Finding, ...]
     temperatures: tuple[Temperature, ...] = ()
     soreness: int | None = None
+    mentions: tuple[Mention, ...] = ()
+    days: int | None = None
+    asks_when_to_call: bool = False
 
     def find(self, sign: Sign) -> Finding | None:
         return next((f for f in self.findings if f.sign is sign), None)
+
+    @property
+    def says_anything(self) -> bool:
+        """Something triage can act on: a sign, a figure, or a question about when to call."""
+        return bool(self.findings or self.temperatures or self.soreness is not None or self.asks_when_to_call)
 
 
 @dataclass(frozen=True)
@@ -87,24 +83,51 @@ class _Hit:
     end: int
 
 
-def read_text(text: str, language: str = "en") -> TextReading:
+def read_text(text: str, language: str = "en", extra: Sequence[Rule] = ()) -> TextReading:
     """Signs, temperatures and a 0-10 soreness figure found in ``text``.
 
     ``language`` is a hint only: all languages' wordings are applied, because
     patients switch language mid-conversation and a miss is the costly error.
+    ``extra`` are a clinic's own wordings; they go through the same context rules.
     """
     norm = normalise(text)
     for benign in BENIGN:
         norm = benign.sub(" ~ ", norm)
-    hits = _find_hits(norm, _rules_for(language))
-    kept = _drop_negated(norm, hits)
-    findings = _findings(norm, kept)
-    return TextReading(findings, read_temperatures(norm), read_soreness(norm))
-
-
-def _rules_for(language: str) -> tuple[Rule, ...]:
-    first = RULES.get(language, ())
-    return first + tuple(r for lang, rules in RULES.items() if lang != language for r in rules)
+    hits = _find_hits(norm, (*rules_for(language), *extra))
+    temperatures = read_temperatures(norm)
+    targets = [Target(h.start, h.end, h.rule.listable) for h in hits]
+    targets += [Target(t.start, t.end) for t in temperatures]
+    cue_hits = find_cues(norm, CUES, VOCABULARY)
+    judged = judge(norm, targets, cue_hits, VOCABULARY)
+    treated = any(t.search(norm) for t in TREATED)
+    mentions: list[Mention] = []
+    kept: list[tuple[_Hit, Decision]] = []
+    for hit, judgement in zip(hits, judged, strict=False):
+        sign = hit.rule.sign
+        decision = decide(judgement.contexts, emergency=sign is not None and SIGN_LEVEL[sign] is Level.EMERGENCY,
+                          doubtful=hit.rule.doubtful, treated=treated)
+        if sign is not None:
+            cues = tuple((c.words, str(c.cue.context)) for c in judgement.cues)
+            mentions.append(Mention(sign, norm[hit.start : hit.end], decision, cues))
+        kept.append((hit, decision))
+    counted_temperatures = []
+    for temperature, judgement in zip(temperatures, judged[len(hits) :], strict=True):
+        decision = decide(judgement.contexts, emergency=False, doubtful=False, treated=treated)
+        mentions.append(Mention(Sign.FEVER, norm[temperature.start : temperature.end], decision,
+                                tuple((c.words, str(c.cue.context)) for c in judgement.cues)))
+        if decision.counts:
+            counted_temperatures.append(temperature)
+    counted = [(h, d) for h, d in kept if d.counts and h.rule.sign is not None]
+    counted = [(h, d) for h, d in counted if not _yields(h, [c for c, _ in counted])]
+    hypothetical = any(m.decision is Decision.HYPOTHETICAL for m in mentions)
+    return TextReading(
+        findings=_combined(_findings(counted)),
+        temperatures=tuple(counted_temperatures),
+        soreness=read_soreness(norm),
+        mentions=tuple(mentions),
+        days=read_days(norm),
+        asks_when_to_call=hypothetical or any(g.search(norm) for g in GUIDANCE),
+    )
 
 
 def normalise(text: str) -> str:
@@ -114,93 +137,28 @@ def normalise(text: str) -> str:
     text = text.replace("°", " deg ").replace("º", " deg ")
     for quote in "\u2019\u2018`\u00b4":
         text = text.replace(quote, "'")
+    for accented, meaning in _ACCENTED:
+        text = accented.sub(meaning, text)
     folded = unicodedata.normalize("NFKD", text.lower())
     folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
     folded = _KEEP.sub(" ", folded).replace("\n", " . ")
-    folded = _WORD.sub(lambda m: _fix_word(m.group()), folded)
+    folded = _WORD.sub(lambda m: correct_word(m.group()), folded)
     return " ".join(folded.split())
 
 
-def _fix_word(word: str) -> str:
-    """Correct one word: squeeze emphasis, then the typo table, then edit distance 1."""
-    squeezed = _SQUEEZE.sub(r"\1\1", word)
-    if squeezed in TYPOS:
-        return TYPOS[squeezed]
-    if squeezed in PROTECTED or squeezed in FUZZY_VOCABULARY:
-        return squeezed
-    single = re.sub(r"([a-z])\1+", r"\1", squeezed)
-    if single != squeezed and single in TYPOS:
-        return TYPOS[single]
-    if len(squeezed) >= 6 and "'" not in squeezed:
-        for known in FUZZY_VOCABULARY:
-            if _one_edit_apart(squeezed, known):
-                return known
-    return _SQUEEZE_SHORT.get(single, squeezed)
-
-
-# Short keywords written with emphasis ("hott", "nuuumb", "feeever").
-_SQUEEZE_SHORT = {w: w for w in ("hot", "numb", "fever", "red", "pus", "hives", "weak", "rash")}
-
-
-def _one_edit_apart(a: str, b: str) -> bool:
-    """True for one substitution, insertion, deletion or swap of neighbours."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    if len(a) == len(b):
-        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-        if len(diffs) == 1:
-            return True
-        i, j = diffs[0], diffs[-1]
-        return len(diffs) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    i = next((k for k, (x, y) in enumerate(zip(short, long_, strict=False)) if x != y), len(short))
-    return short[i:] == long_[i + 1 :]
-
-
-def _find_hits(norm: str, rules: tuple[Rule, ...]) -> list[_Hit]:
+def _find_hits(norm: str, rules: Sequence[Rule]) -> list[_Hit]:
     every = (*rules, NEUTRAL)
     hits = [_Hit(r, m.start(), m.end()) for r in every for m in r.pattern.finditer(norm)]
     return sorted(hits, key=lambda h: (h.start, -(h.end - h.start)))
 
 
-def _drop_negated(norm: str, hits: list[_Hit]) -> list[_Hit]:
-    """Hits that are not negated, in text order."""
-    negated: list[_Hit] = []
-    kept: list[_Hit] = []
-    for hit in hits:
-        listed = hit.rule.listable and _continues_negated_list(norm, hit, negated)
-        if listed or _negated_before(norm[: hit.start]) or _negated_after(norm[hit.end :]):
-            negated.append(hit)
-        else:
-            kept.append(hit)
-    return [h for h in kept if not _yields(h, kept)]
-
-
-def _negated_before(prefix: str) -> bool:
-    """A negation cue, then at most a few filler words, right before the sign."""
-    tokens = _TOKEN.findall(prefix)
-    end = len(tokens)
-    while end > 0 and tokens[end - 1] in FILLERS and len(tokens) - end < _MAX_FILLERS:
-        end -= 1
-    head = " ".join(tokens[max(0, end - 4) : end])
-    return bool(_CUE_AT_END.search(head) or _RESOLVED_AT_END.search(head))
-
-
-def _negated_after(suffix: str) -> bool:
-    return bool(NEGATED_AFTER.match(suffix) or RESOLVED_AFTER.match(suffix))
-
-
-def _continues_negated_list(norm: str, hit: _Hit, negated: list[_Hit]) -> bool:
-    """True for "no fever, chills or pus": only separators and fillers since a negated sign."""
-    before = [h for h in negated if h.end <= hit.start]
-    if not before:
-        return False
-    gap = _TOKEN.findall(norm[max(h.end for h in before) : hit.start])
-    return all(tok in LIST_SEPARATORS or tok in FILLERS for tok in gap)
-
-
 def _yields(hit: _Hit, kept: list[_Hit]) -> bool:
-    """A doubtful reading inside a stronger reading of another sign is that sign's."""
+    """A doubtful reading inside a stronger reading of a named other sign is that sign's.
+
+    ("hot" inside "I feel hot" is the fever reading, not a hot injection site.)
+    Only readings that name their rival in ``yields_to`` give way, so no sign
+    ever hides a sign of another level by accident.
+    """
     if not hit.rule.yields_to:
         return False
     return any(
@@ -209,23 +167,30 @@ def _yields(hit: _Hit, kept: list[_Hit]) -> bool:
     )
 
 
-def _findings(norm: str, hits: list[_Hit]) -> tuple[Finding, ...]:
-    """One finding per sign: definite if any mention is definite and unhedged."""
+def _findings(counted: list[tuple[_Hit, Decision]]) -> tuple[Finding, ...]:
+    """One finding per sign: definite if any mention is definite."""
     doubt: dict[Sign, bool] = {}
     tags: dict[Sign, set[str]] = {}
-    for hit in hits:
+    for hit, decision in counted:
         sign = hit.rule.sign
-        if sign is None:
-            continue
-        doubtful = hit.rule.doubtful or _hedged(norm, hit)
-        doubt[sign] = doubt.get(sign, True) and doubtful
+        assert sign is not None
+        doubt[sign] = doubt.get(sign, True) and decision is Decision.DOUBTFUL
         tags.setdefault(sign, set()).update({hit.rule.tag} - {""})
     return tuple(Finding(s, doubt[s], frozenset(tags[s])) for s in doubt)
 
 
-def _hedged(norm: str, hit: _Hit) -> bool:
-    """A hedge anywhere in the clause around the hit, including a closing "?"."""
-    start = max((m.end() for m in CLAUSE_BREAK.finditer(norm, 0, hit.start)), default=0)
-    after = CLAUSE_BREAK.search(norm, hit.end)
-    end = after.end() if after else len(norm)
-    return bool(HEDGES.search(norm, start, end))
+def _combined(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """Signs that only mean more together: about to faint with a racing heart or breathing trouble."""
+    near_faint = next((f for f in findings if "near_faint" in f.tags and f.sign is not Sign.FAINTING), None)
+    if near_faint is None:
+        return findings
+    if any(f.sign is Sign.FAINTING for f in findings):  # fainted: "about to faint" says no more
+        return tuple(f for f in findings if f is not near_faint)
+    with_it = [f for f in findings if f.sign in (Sign.RACING_HEART, Sign.CHEST_PAIN)
+               or (f.sign is Sign.ALLERGIC_REACTION and "breathing" in f.tags)]
+    if not with_it:
+        return findings
+    doubtful = near_faint.doubtful and all(f.doubtful for f in with_it)
+    parts = {near_faint.sign, Sign.RACING_HEART}  # the emergency is made of these; breathing stays its own sign
+    kept = tuple(f for f in findings if f.sign not in parts)
+    return (*kept, Finding(Sign.FAINTING, doubtful, frozenset({"near_faint"})))

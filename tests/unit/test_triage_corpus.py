@@ -1,9 +1,13 @@
-"""Safety corpus: patient phrasings with the level a clinician expects (triage_corpus.yaml).
+"""Safety corpora: patient phrasings with the level a clinician expects.
 
-The first test is the safety net: no urgent or emergency message may come out
-lower, and it lists every miss at once. The second holds ok/watch messages to
-their exact level and signs, except the few over-escalations the corpus
-documents under ``tolerated``.
+``triage_corpus.yaml`` is the first corpus; ``triage_corpus_context.yaml`` was
+written apart from the rules, for the context rules (negation, time, other
+people, hypothetical questions) and the newer signs. The first test is the
+safety net: no urgent or emergency message may come out lower, and it lists
+every miss at once. The second holds every message to its exact level and
+signs, except the few over-escalations a corpus documents under ``tolerated``.
+A ``guidance`` entry is a hypothetical question: no sign, and the patient gets
+the clinic's when-to-call guidance.
 """
 
 from __future__ import annotations
@@ -16,13 +20,16 @@ import yaml
 
 from bot.domain.triage import Level, Report, Sign, TriageResult, triage
 
-CORPUS_PATH = Path(__file__).with_name("triage_corpus.yaml")
+CORPUS_PATHS = [Path(__file__).with_name(name) for name in ("triage_corpus.yaml", "triage_corpus_context.yaml")]
 MAX_TOLERATED = 5
 
 
 def _load() -> list[dict[str, Any]]:
-    entries = yaml.safe_load(CORPUS_PATH.read_text(encoding="utf-8"))
-    assert isinstance(entries, list)
+    entries: list[dict[str, Any]] = []
+    for path in CORPUS_PATHS:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert isinstance(loaded, list)
+        entries += loaded
     return entries
 
 
@@ -41,7 +48,7 @@ def _describe(entry: dict[str, Any], result: TriageResult) -> str:
 
 
 def test_corpus_is_well_formed() -> None:
-    assert len(CORPUS) >= 100
+    assert len(CORPUS) >= 500
     texts = [e["text"] for e in CORPUS]
     assert len(texts) == len(set(texts)), "duplicate phrasing"
     for entry in CORPUS:
@@ -52,6 +59,8 @@ def test_corpus_is_well_formed() -> None:
         if "tolerated" in entry:
             assert entry["level"] in {"ok", "watch"}, "never tolerate a miss on a red flag"
             assert len(entry["tolerated"]) > 40, "say why"
+        if entry.get("guidance"):
+            assert entry["level"] == "ok" and entry["signs"] == [], "a hypothetical question raises no sign"
     assert sum("tolerated" in e for e in CORPUS) <= MAX_TOLERATED
     levels = {e["level"] for e in CORPUS}
     assert levels == {"ok", "watch", "urgent", "emergency"}
@@ -82,6 +91,12 @@ def test_every_phrasing_gets_its_level_and_signs() -> None:
         if not exact:
             wrong.append(_describe(entry, result))
     assert not wrong, f"{len(wrong)} phrasing(s) mis-triaged:\n" + "\n".join(wrong)
+
+
+def test_hypothetical_questions_get_the_when_to_call_guidance() -> None:
+    wrong = [e["text"] for e in CORPUS if e.get("guidance") and not _run(e).asks_when_to_call]
+    assert len([e for e in CORPUS if e.get("guidance")]) >= 20
+    assert not wrong, "no when-to-call guidance for:\n" + "\n".join(wrong)
 
 
 def test_follow_up_expectations() -> None:

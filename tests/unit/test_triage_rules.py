@@ -122,7 +122,7 @@ def test_answer_rules(report: Report, level: Level, signs: set[Sign]) -> None:
 
 
 def test_every_checklist_sign_escalates_on_its_own() -> None:
-    assert len(CHECKLIST_SIGNS) == 8
+    assert len(CHECKLIST_SIGNS) == 9
     for sign in CHECKLIST_SIGNS:
         result = triage(Report(checked=frozenset({sign}), hours_since_injection=100))
         assert result.level is SIGN_LEVEL[sign]
@@ -226,3 +226,12 @@ def test_every_sign_has_a_level_and_a_label() -> None:
     custom = Thresholds.from_config(CUSTOM)
     assert "37.5 C / 99.5 F" in describe(Sign.FEVER, custom)
     assert "48 h" in describe(Sign.WORSENING_AFTER_72H, custom)
+
+
+def test_the_clinic_reference_names_every_sign_with_its_level() -> None:
+    """docs/TRIAGE.md is what a clinic reads: every sign the rules can give is in its table."""
+    from pathlib import Path
+
+    reference = (Path(__file__).resolve().parents[2] / "docs" / "TRIAGE.md").read_text(encoding="utf-8")
+    for sign in Sign:
+        assert f"| `{sign.value}` | {SIGN_LEVEL[sign].value} |" in reference, sign

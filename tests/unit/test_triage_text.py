@@ -24,7 +24,7 @@ def doubtful(text: str) -> set[Sign]:
         ("Escalofríos!!", "escalofrios!!"),
         ("I don’t", "i don't"),
         ("feeeeever", "fever"),
-        ("sooo hott", "soo hot"),
+        ("sooo hott", "so hot"),
         ("fevr", "fever"),
         ("feaver", "fever"),
         ("numbess", "numbness"),
