@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from bot.domain.durations import DurationError, IsoDuration
+from bot.domain.triage_wordings import Wording, phrase_problem, wordings_of
 
 SUPPORTED_LANGUAGES = ("en", "es")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
@@ -119,12 +120,36 @@ class Protocol(_Strict):
 
 
 class Triage(_Strict):
-    """Clinic-tunable thresholds for the triage rules of CLINICAL.md."""
+    """Clinic-tunable thresholds of the triage rules, and the clinic's own wordings of signs.
+
+    ``wordings``: ``{sign: {language: [phrase, ...]}}``, e.g. local slang for a
+    hot injection site; matched as whole words after the same normalising and
+    context rules as the built-in wordings (``bot.domain.triage_wordings``).
+    """
 
     fever_celsius: float = Field(default=38.0, ge=37.0, le=40.0)
     high_soreness: int = Field(default=7, ge=1, le=10)
     early_window: Offset = IsoDuration(days=3)
     day7_soreness: int = Field(default=7, ge=1, le=10)
+    wordings: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+
+    @field_validator("wordings")
+    @classmethod
+    def _known_signs_and_languages(cls, value: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, list[str]]]:
+        for sign, by_language in value.items():
+            for language, phrases in by_language.items():
+                if language not in SUPPORTED_LANGUAGES:
+                    supported = ", ".join(SUPPORTED_LANGUAGES)
+                    raise ValueError(f"{sign}.{language}: unsupported language {language!r} (supported: {supported})")
+                for index, phrase in enumerate(phrases):
+                    problem = phrase_problem(sign, phrase)
+                    if problem is not None:
+                        where = sign if problem.startswith("unknown sign") else f"{sign}.{language}[{index}]"
+                        raise ValueError(f"{where}: {problem}")
+        return value
+
+    def wording_rows(self) -> tuple[Wording, ...]:
+        return wordings_of(self.wordings)
 
 
 class Timing(_Strict):

@@ -66,7 +66,35 @@ BAD_CONFIGS: list[tuple[str, Any, str]] = [
      "default (9) is outside min..max"),
     ("zero offset", lambda d: _clinic(d)["protocols"]["knee"].update(interval="PT0S"), "is zero"),
     ("bad clinic id", lambda d: _clinic(d).update(id="River Side"), "clinics[0](River Side).id: must be"),
+    ("wording for an unknown sign", lambda d: _clinic(d)["triage"].update(wordings={"hot_sight": {"en": ["toasty"]}}),
+     "triage.wordings: hot_sight: unknown sign 'hot_sight' (known: allergic_reaction, "),
+    ("wording in an unsupported language",
+     lambda d: _clinic(d)["triage"].update(wordings={"hot_site": {"fr": ["chaud"]}}),
+     "triage.wordings: hot_site.fr: unsupported language 'fr'"),
+    ("wording with no words", lambda d: _clinic(d)["triage"].update(wordings={"pus": {"en": ["!!!"]}}),
+     "triage.wordings: pus.en[0]: phrase '!!!' has no words to match"),
+    ("wording too long", lambda d: _clinic(d)["triage"].update(wordings={"pus": {"es": ["pus " * 30]}}),
+     "triage.wordings: pus.es[0]: phrase longer than 80 characters"),
 ]
+
+
+def test_clinic_wordings_are_read_with_the_same_context_rules(tmp_path: Path) -> None:
+    from bot.domain.triage import Level, Report, triage
+    from bot.triage_wordings import clinic_wordings
+
+    data = _mutated(lambda d: _clinic(d)["triage"].update(
+        wordings={"hot_site": {"en": ["knee is a toaster"], "es": ["echa fuego"]}}))
+    clinic = load_clinics(_write(tmp_path, data))["riverside"]
+    rules = clinic_wordings(clinic)
+
+    def level(text: str, language: str = "en") -> Level:
+        return triage(Report(text=text, language=language), wordings=rules).level
+
+    assert level("my KNEE is a toaster today") is Level.URGENT
+    assert level("la rodilla echa fuego", "es") is Level.URGENT
+    assert level("the knee is a toaster? no, it's fine now") is Level.OK
+    assert level("la rodilla ya no echa fuego", "es") is Level.OK
+    assert triage(Report(text="my knee is a toaster")).level is Level.OK, "other clinics keep their own words"
 
 
 @pytest.mark.parametrize(("name", "edit", "expected"), BAD_CONFIGS, ids=[case[0] for case in BAD_CONFIGS])

@@ -53,13 +53,34 @@ def test_doubtful_signs_are_marked(capsys: pytest.CaptureFixture[str]) -> None:
 def test_json(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "no puedo respirar y tengo fiebre", "--lang", "es", "--json")
     assert code == 0
-    assert json.loads(out) == {
+    data = json.loads(out)
+    assert {k: data[k] for k in ("level", "signs", "needs_follow_up", "doubtful_signs", "asks_when_to_call")} == {
         "level": "emergency",
         "signs": ["allergic_reaction", "fever"],
         "needs_follow_up": False,
         "doubtful_signs": [],
+        "asks_when_to_call": False,
     }
+    assert {(m["sign"], m["decision"]) for m in data["mentions"]} == {("allergic_reaction", "present"),
+                                                                      ("fever", "present")}
     assert len(out.strip().splitlines()) == 1
+
+
+def test_json_shows_each_mention_with_its_words_and_context(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "no fever, I had chills back in March, should I call if the knee gets hot?", "--json")
+    data = json.loads(out)
+    assert data["level"] == "ok" and data["asks_when_to_call"] is True
+    seen = {(m["words"], m["decision"]) for m in data["mentions"]}
+    assert ("fever", "negated") in seen and ("chills", "historical") in seen
+    assert any(d == "hypothetical" and "hot" in w for w, d in seen)
+    negated = next(m for m in data["mentions"] if m["decision"] == "negated")
+    assert {"words": "no", "context": "negated"} in negated["cues"]
+
+
+def test_hypothetical_question_says_it_gets_guidance(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "should I call if it gets hot?")
+    assert code == 0
+    assert out.splitlines()[0] == "ok" and "when-to-call guidance" in out.splitlines()[1]
 
 
 def test_json_follow_up(capsys: pytest.CaptureFixture[str]) -> None:
@@ -89,6 +110,7 @@ def test_clinic_thresholds_are_used(
         (["fever", "--lang", "fr"], "unsupported language 'fr' (supported: en, es)"),
         (["   "], "nothing to triage: TEXT is empty"),
         ([""], "nothing to triage: TEXT is empty"),
+        ([], "nothing to triage: give TEXT or --file FILE.tsv"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(
@@ -98,12 +120,6 @@ def test_bad_input_is_one_line_exit_2(
     assert code == 2
     assert out == ""
     assert err == f"aftercare: {message}\n"
-
-
-def test_missing_text_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys)
-    assert code == 2 and out == ""
-    assert len(err.strip().splitlines()) == 1
 
 
 def test_broken_config_is_one_line(
