@@ -33,6 +33,7 @@ from bot.models import CheckIn, MessageKind, Patient, ScheduledMessage
 from bot.services import Services
 from bot.store import alerts, checkins
 from bot.store.checkins import CheckInKind, CheckInStatus
+from bot.triage_wordings import clinic_wordings
 from jobs import escalation
 from jobs.planner import notify_dispatcher_after_commit
 from messages.render import format_when
@@ -56,7 +57,7 @@ async def assess(session: AsyncSession, svc: Services, checkin: CheckIn, patient
         hours_since_injection=about.hours_since(svc.clock.now()),
         previous_soreness=await checkins.previous_soreness(session, checkin),
     )
-    return triage(report, Thresholds.from_config(clinic.triage) if clinic else Thresholds())
+    return triage(report, Thresholds.from_config(clinic.triage) if clinic else Thresholds(), clinic_wordings(clinic))
 
 
 def record(session: AsyncSession, svc: Services, checkin: CheckIn, patient: Patient, result: TriageResult) -> None:

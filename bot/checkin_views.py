@@ -77,6 +77,11 @@ class Texts:
     def contact(self) -> str:
         return f"<i>{self('contact_line', **contact_params(self.clinic))}</i>"
 
+    def when_to_call(self) -> str:
+        """The clinic's red-flag list with its numbers: the answer to "should I call if ...?"."""
+        return self("when_to_call", celsius=f"{self.limits.fever_celsius:g}",
+                    fahrenheit=f"{self.limits.fever_fahrenheit:g}", **contact_params(self.clinic))
+
 
 def header(t: Texts, checkin: CheckIn, about: About, zone: ZoneInfo) -> str:
     days = about.days_since(checkin.created_at, zone)

@@ -29,6 +29,7 @@ from bot.models import ChatState, CheckIn, Patient
 from bot.services import Services, services
 from bot.store import alerts, chat_state, checkins, patients
 from bot.store.checkins import NOTE_FLOW, CheckInKind, CheckInStatus, Step
+from bot.triage_wordings import clinic_wordings
 from jobs import alert_texts
 
 log = get_logger("aftercare.checkin")
@@ -96,13 +97,18 @@ async def on_free_text(update: Update, context: ContextTypes.DEFAULT_TYPE, _stat
         return
     bind_patient(patient.clinic_id, patient.label)
     t = Texts(svc, svc.clinics.get(patient.clinic_id), patient.language)
-    reading = read_text(text, patient.language)
-    if not reading.findings and not reading.temperatures and reading.soreness is None:
+    reading = read_text(text, patient.language, clinic_wordings(t.clinic))
+    if not reading.says_anything:
         await message.reply_html(t("free_text_general", **contact_params(t.clinic)))
+        return
+    if reading.asks_when_to_call and not (reading.findings or reading.temperatures or reading.soreness is not None):
+        await message.reply_html(t.when_to_call())  # a question about "what if": guidance, no report, no alert
         return
     checkin_id, result = await _store_report(svc, patient, text)
     lead = t("free_text_ok") if not result.signs else t("free_text_thanks")
     await checkin_outcome.respond(svc, context.bot, checkin_id, patient, result, lead=lead)
+    if result.asks_when_to_call and not result.escalates:
+        await message.reply_html(t.when_to_call())
     if result.needs_follow_up:
         await _ask_follow_up(svc, context, patient, checkin_id, list(result.doubtful_signs or result.signs))
 

@@ -18,6 +18,7 @@ from bot.domain.triage import Level, Report, triage
 from bot.models import ChatState
 from bot.services import services
 from bot.store import chat_state
+from bot.triage_wordings import every_clinic_wordings
 
 TextHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, ChatState | None], Awaitable[None]]
 
@@ -56,7 +57,7 @@ async def route_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         state = await chat_state.get(session, chat.id)
     handler = _flows.get(state.flow) if state is not None else None
     in_other_flow = handler is not None and state is not None and state.flow not in _triaging_flows
-    if in_other_flow and state is not None and _sounds_urgent(update.effective_message.text or "", state):
+    if in_other_flow and state is not None and _sounds_urgent(update.effective_message.text or "", state, context):
         await _red_flag_mid_flow(update, context)
         return
     if handler is not None:
@@ -67,10 +68,11 @@ async def route_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await _default_reply(update, context)
 
 
-def _sounds_urgent(text: str, state: ChatState) -> bool:
+def _sounds_urgent(text: str, state: ChatState, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """Red-flag wording typed at a prompt that expects something else (a date, a duration)."""
     language = str(state.data.get("language") or "en")
-    return triage(Report(text=text, language=language)).level.at_least(Level.URGENT)
+    wordings = every_clinic_wordings(services(context).clinics)
+    return triage(Report(text=text, language=language), wordings=wordings).level.at_least(Level.URGENT)
 
 
 async def _red_flag_mid_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
