@@ -28,6 +28,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from bot.clock import SystemClock
 from bot.db import Database
 from bot.invites import create_invite
 from bot.migrate import upgrade
@@ -91,7 +92,7 @@ async def _until(check: Any, within: float, what: str) -> Any:
 
 async def _burst(rig: Rig, count: int) -> list[SandboxUser]:
     """``count`` patients with session 1 done and a check-in due in two seconds (the bot is not running)."""
-    services = make_services(rig.db, registry(rig.data))
+    services = make_services(rig.db, registry(rig.data), clock=SystemClock())  # the bot is a real process
     done = services.clock.now() - timedelta(hours=20)
     users = []
     rows = []
@@ -181,7 +182,7 @@ async def _enrolled(rig: Rig, user_id: int) -> list[Patient]:
 
 
 async def _invite(rig: Rig) -> str:
-    now = make_services(rig.db, registry(rig.data)).clock.now()
+    now = SystemClock().now()  # the invite is opened by a real process on the wall clock
     async with rig.db.session() as session:
         issued = await create_invite(session, rig.clinic, "knee", bot_username="aftercare_sandbox_bot", now=now,
                                      first_session_at=now + timedelta(days=3), created_by="test")

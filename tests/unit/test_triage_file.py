@@ -107,9 +107,8 @@ def test_the_held_out_set_has_no_red_flag_triaged_lower(capsys: pytest.CaptureFi
 
 def test_clinic_wordings_are_used_with_clinic(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    wording = '      wordings: {hot_site: {en: ["knee is like a toaster"]}}\n'
-    anchor = "      day7_soreness: 7"
-    config = EXAMPLE_CONFIG.read_text(encoding="utf-8").replace(anchor, wording + anchor)
+    config = EXAMPLE_CONFIG.read_text(encoding="utf-8").replace('["knee is like a radiator"]',
+                                                                '["knee is like a toaster"]')
     path = tmp_path / "clinic.yaml"
     path.write_text(config, encoding="utf-8")
     monkeypatch.setenv("AFTERCARE_CLINIC_CONFIG", str(path))
