@@ -1,13 +1,37 @@
-"""``aftercare demo`` runs offline and prints a transcript (text and JSON lines)."""
+"""``aftercare demo`` runs offline and prints a transcript (text and JSON lines), the same every time.
+
+``demo_transcript.jsonl`` is the conversation the demo holds, with what changes
+from run to run masked (invite tokens, clock times, the timestamp below the
+day). A change to what patients or staff read shows up here as a diff; when the
+change is meant, regenerate the file with
+``AFTERCARE_UPDATE_DEMO_TRANSCRIPT=1 python -m pytest tests/e2e/test_demo.py``.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
+
+TRANSCRIPT = Path(__file__).with_name("demo_transcript.jsonl")
+_TOKEN = re.compile(r"(?<=start=)[A-Za-z0-9_-]{20,}|(?<=/start )[A-Za-z0-9_-]{20,}|(?<=/login/)[A-Za-z0-9_-]{20,}")
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M)?")
 
 
-def test_demo_json_lines_have_the_contract_fields() -> None:
+def masked(line: dict[str, Any]) -> dict[str, Any]:
+    """One transcript line without what differs between runs."""
+    def mask(text: str) -> str:
+        return _CLOCK.sub("HH:MM", _TOKEN.sub("TOKEN", text))
+
+    return {"day": line["at"][:10], "chat": line["chat"], "from": line["from"], "text": mask(line["text"]),
+            "buttons": [mask(b) for b in line["buttons"]]}
+
+
+def test_demo_json_lines_have_the_contract_fields_and_the_known_conversation() -> None:
     result = subprocess.run([sys.executable, "-m", "bot", "demo", "--json"], capture_output=True, text=True,
                             timeout=300, env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"})
     assert result.returncode == 0, result.stderr[-2000:]
@@ -20,6 +44,13 @@ def test_demo_json_lines_have_the_contract_fields() -> None:
     bot_texts = [line["text"] for line in lines if line["from"] == "bot"]
     assert any("invite link" in text for text in bot_texts)
     assert any("/status" in text for text in bot_texts)
+    got = [masked(line) for line in lines]
+    if os.environ.get("AFTERCARE_UPDATE_DEMO_TRANSCRIPT"):
+        TRANSCRIPT.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in got), encoding="utf-8")
+    expected = [json.loads(line) for line in TRANSCRIPT.read_text(encoding="utf-8").splitlines()]
+    assert len(got) == len(expected), f"{len(got)} lines, expected {len(expected)}"
+    for number, (have, want) in enumerate(zip(got, expected, strict=True), start=1):
+        assert have == want, f"line {number} differs"
 
 
 def test_demo_text_transcript_names_speakers() -> None:
