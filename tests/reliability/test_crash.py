@@ -91,7 +91,12 @@ async def _until(check: Any, within: float, what: str) -> Any:
 # ---- a dispatch burst ---------------------------------------------------------------------------
 
 async def _burst(rig: Rig, count: int) -> list[SandboxUser]:
-    """``count`` patients with session 1 done and a check-in due in two seconds (the bot is not running)."""
+    """``count`` patients with session 1 done and a check-in already due (the bot is not running yet).
+
+    Due ten minutes ago, well inside the check-in's late limit (12 h), so the bot sends it the moment it
+    starts: the bot is a separate process, whose clock may be behind this one's when both run under a
+    time-faking tool (libfaketime starts each new process at the faked instant).
+    """
     services = make_services(rig.db, registry(rig.data), clock=SystemClock())  # the bot is a real process
     done = services.clock.now() - timedelta(hours=20)
     users = []
@@ -102,7 +107,7 @@ async def _burst(rig: Rig, count: int) -> list[SandboxUser]:
         patient = await make_patient(rig.db, user_id=user_id, label=f"K-{index:04d}")
         course = await make_course(services, patient, [(done, SessionStatus.DONE)], planned_sessions=3, sync=False)
         rows.append((patient, course))
-    due = services.clock.now() + timedelta(seconds=2)
+    due = services.clock.now() - timedelta(minutes=10)
     async with rig.db.session() as session:
         for patient, course in rows:
             from bot.models import TreatmentSession
