@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.domain.triage_scan import may_match
 from bot.domain.triage_scope import Tokens, Walk, clause_breaks
 
 
@@ -162,10 +163,15 @@ class Judgement:
     cues: tuple[CueHit, ...]
 
 
-def find_cues(norm: str, cues: Iterable[Cue], vocabulary: Vocabulary) -> list[CueHit]:
-    """Every cue match, longest first where they overlap; pseudo cues mask and then drop out."""
-    hits = [CueHit(c, m.start(), m.end(), m.group()) for c in cues for m in c.pattern.finditer(norm)
-            if m.end() > m.start()]
+def find_cues(norm: str, cues: Iterable[Cue], vocabulary: Vocabulary,
+              starts: frozenset[str] | None = None) -> list[CueHit]:
+    """Every cue match, longest first where they overlap; pseudo cues mask and then drop out.
+
+    ``starts`` (``triage_scan.word_starts``) lets cues that cannot match be skipped.
+    """
+    hits = [CueHit(c, m.start(), m.end(), m.group()) for c in cues
+            if starts is None or may_match(c.pattern, starts)
+            for m in c.pattern.finditer(norm) if m.end() > m.start()]
     hits.sort(key=lambda h: (-(h.end - h.start), h.start))
     owner: list[CueHit | None] = [None] * len(norm)
     kept: list[CueHit] = []

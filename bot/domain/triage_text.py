@@ -28,6 +28,7 @@ from bot.domain.triage_context import Decision, Target, decide, find_cues, judge
 from bot.domain.triage_languages import CUES, VOCABULARY, rules_for
 from bot.domain.triage_lexicon import BENIGN, EMOJI, GUIDANCE, NEUTRAL, TREATED, Rule
 from bot.domain.triage_numbers import Temperature, read_days, read_soreness, read_temperatures
+from bot.domain.triage_scan import may_match, word_starts
 from bot.domain.triage_signs import SIGN_LEVEL, Level, Sign
 from bot.domain.triage_spelling import correct_word
 
@@ -93,11 +94,12 @@ def read_text(text: str, language: str = "en", extra: Sequence[Rule] = ()) -> Te
     norm = normalise(text)
     for benign in BENIGN:
         norm = benign.sub(" ~ ", norm)
-    hits = _find_hits(norm, (*rules_for(language), *extra))
+    starts = word_starts(norm)
+    hits = _find_hits(norm, (*rules_for(language), *extra), starts)
     temperatures = read_temperatures(norm)
     targets = [Target(h.start, h.end, h.rule.listable) for h in hits]
     targets += [Target(t.start, t.end) for t in temperatures]
-    cue_hits = find_cues(norm, CUES, VOCABULARY)
+    cue_hits = find_cues(norm, CUES, VOCABULARY, starts)
     judged = judge(norm, targets, cue_hits, VOCABULARY)
     treated = any(t.search(norm) for t in TREATED)
     mentions: list[Mention] = []
@@ -146,9 +148,10 @@ def normalise(text: str) -> str:
     return " ".join(folded.split())
 
 
-def _find_hits(norm: str, rules: Sequence[Rule]) -> list[_Hit]:
+def _find_hits(norm: str, rules: Sequence[Rule], starts: frozenset[str]) -> list[_Hit]:
     every = (*rules, NEUTRAL)
-    hits = [_Hit(r, m.start(), m.end()) for r in every for m in r.pattern.finditer(norm)]
+    hits = [_Hit(r, m.start(), m.end()) for r in every if may_match(r.pattern, starts)
+            for m in r.pattern.finditer(norm)]
     return sorted(hits, key=lambda h: (h.start, -(h.end - h.start)))
 
 
