@@ -59,7 +59,7 @@ def corpora() -> dict[str, list[Case]]:
     for name in ("triage_corpus.yaml", "triage_corpus_context.yaml"):
         entries = yaml.safe_load((ROOT / "tests/unit" / name).read_text(encoding="utf-8"))
         found[name] = [(e["lang"], Level(e["level"]), e["text"]) for e in entries]
-    for path in (ROOT / "tests/unit/triage_heldout.tsv", ROOT / "bench/triage_measure.tsv"):
+    for path in [ROOT / "tests/unit/triage_heldout.tsv", *sorted((ROOT / "bench").glob("triage_measure*.tsv"))]:
         if path.exists():
             rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
                     if line.strip() and not line.startswith("#")]
