@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli
+from tests.unit.test_triage_cli import run
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_CONFIG = ROOT / "config" / "clinic.example.yaml"
@@ -18,14 +18,6 @@ HELD_OUT = Path(__file__).with_name("triage_heldout.tsv")
 def _example_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AFTERCARE_CLINIC_CONFIG", str(EXAMPLE_CONFIG))
     monkeypatch.chdir(tmp_path)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main(["triage", *args])
-    out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 1), out, err
 
 
 def tsv(tmp_path: Path, *rows: str, header: bool = True) -> Path:
