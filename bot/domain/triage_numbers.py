@@ -106,10 +106,7 @@ def _to_celsius(value: float, is_c: bool, is_f: bool) -> float | None:
 
 def _in_context(norm: str, match: re.Match[str]) -> bool:
     """A temperature word in the same clause as the number."""
-    starts = [m.end() for m in _CLAUSE.finditer(norm, 0, match.start())]
-    after = _CLAUSE.search(norm, match.end())
-    clause = norm[max(starts, default=0) : after.start() if after else len(norm)]
-    return bool(_CONTEXT.search(clause))
+    return bool(_CONTEXT.search(_clause_of(norm, match)))
 
 
 def read_soreness(norm: str) -> int | None:

@@ -72,9 +72,14 @@ class TextReading:
         return next((f for f in self.findings if f.sign is sign), None)
 
     @property
+    def reports_something(self) -> bool:
+        """A sign, a temperature or a soreness figure: something to store and judge."""
+        return bool(self.findings or self.temperatures or self.soreness is not None)
+
+    @property
     def says_anything(self) -> bool:
         """Something triage can act on: a sign, a figure, or a question about when to call."""
-        return bool(self.findings or self.temperatures or self.soreness is not None or self.asks_when_to_call)
+        return self.reports_something or self.asks_when_to_call
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ async def on_free_text(update: Update, context: ContextTypes.DEFAULT_TYPE, _stat
     if not reading.says_anything:
         await message.reply_html(t("free_text_general", **contact_params(t.clinic)))
         return
-    if reading.asks_when_to_call and not (reading.findings or reading.temperatures or reading.soreness is not None):
+    if reading.asks_when_to_call and not reading.reports_something:
         await message.reply_html(t.when_to_call())  # a question about "what if": guidance, no report, no alert
         return
     checkin_id, result = await _store_report(svc, patient, text)
