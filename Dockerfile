@@ -15,22 +15,23 @@ WORKDIR /app
 # Dependencies first (a layer that survives code changes): install the project
 # from stub packages, then remove just the project again.
 COPY pyproject.toml README.md ./
-RUN mkdir -p bot jobs messages migrations \
-    && touch bot/__init__.py jobs/__init__.py messages/__init__.py migrations/__init__.py \
+RUN mkdir -p bot jobs messages migrations tgsandbox \
+    && touch bot/__init__.py jobs/__init__.py messages/__init__.py migrations/__init__.py tgsandbox/__init__.py \
     && pip install . \
     && pip uninstall -y aftercare \
-    && rm -rf build *.egg-info bot jobs messages migrations
+    && rm -rf build *.egg-info bot jobs messages migrations tgsandbox
 
 # The application. It is installed in place (editable) because it reads files
 # beside its packages at run time: migrations/versions and config/.
 COPY bot ./bot
 COPY jobs ./jobs
 COPY messages ./messages
+COPY tgsandbox ./tgsandbox
 COPY migrations ./migrations
 COPY config ./config
 RUN pip install --no-deps -e . \
     && rm -rf build \
-    && python -m compileall -q bot jobs messages migrations
+    && python -m compileall -q bot jobs messages migrations tgsandbox
 
 
 FROM python:3.11-slim

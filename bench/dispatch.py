@@ -6,7 +6,7 @@
     AFTERCARE_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test python bench/dispatch.py --postgres
 
 Everything is real except Telegram: the sandbox runs as its own process
-(``python -m bot.sandbox``) with Telegram's limits on (30 messages/s per bot,
+(``python -m tgsandbox``) with Telegram's limits on (30 messages/s per bot,
 burst 3 then 1/s per chat, 429 with ``retry_after`` beyond), and the bot is
 ``python -m bot run`` in another. Rows are written straight into a fresh
 database (SQLite file, or a temporary PostgreSQL database):
@@ -50,11 +50,11 @@ from sqlalchemy import Engine, create_engine, func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.clinic_config import EXAMPLE_CONFIG
-from bot.db import sync_url
-from bot.migrate import upgrade
-from bot.models import Course, Patient, ScheduledMessage, TreatmentSession
-from bot.sandbox import SandboxClient
+from bot.core.clinic_config import EXAMPLE_CONFIG
+from bot.core.db import sync_url
+from bot.core.migrate import upgrade
+from bot.core.models import Course, Patient, ScheduledMessage, TreatmentSession
+from tgsandbox import SandboxClient
 
 TOKEN = "123456:BENCH"
 FIRST_USER = 1_000_000
@@ -117,7 +117,7 @@ async def spawn(*args: str, env: dict[str, str] | None = None) -> Child:
 
 
 async def start_sandbox() -> tuple[Child, str]:
-    child = await spawn("-m", "bot.sandbox", "--port", "0")
+    child = await spawn("-m", "tgsandbox", "--port", "0")
     line = await child.wait_for(lambda line: isinstance(line, str) and line.startswith("sandbox listening on "), 15)
     return child, line.removeprefix("sandbox listening on ").strip()
 

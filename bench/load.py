@@ -16,7 +16,7 @@ the first three is the edited question, to the last the outcome message.
 - latency: for each press, from the moment the update is queued at the
   (sandbox) Bot API to the moment the bot's reply arrives there; p50, p99, max.
 
-Set-up. The sandbox (``bot.sandbox``) and the simulated patients run in this
+Set-up. The sandbox (``tgsandbox``) and the simulated patients run in this
 process; each bot runs as a child process on the other core: the baseline
 ``bench/echo_bot.py`` (same Bot API calls per press, no database, no logic)
 and the real ``aftercare run`` entry point. For the aftercare bot the
@@ -80,7 +80,7 @@ def child_aftercare(production_limiter: bool) -> None:
     if not production_limiter:
         from telegram.ext import AIORateLimiter
 
-        import bot.app
+        import bot.ptb.application
 
         class Unpaced(AIORateLimiter):
             """PTB's limiter with the overall (bot-wide) pacing off; retries on 429 stay."""
@@ -88,7 +88,7 @@ def child_aftercare(production_limiter: bool) -> None:
             def __init__(self, **kwargs: Any) -> None:
                 super().__init__(**{**kwargs, "overall_max_rate": 0})
 
-        setattr(bot.app, "AIORateLimiter", Unpaced)  # noqa: B010 - patching the name build_application uses
+        setattr(bot.ptb.application, "AIORateLimiter", Unpaced)  # noqa: B010 - patching the name build_application uses
     experiment = os.environ.get("BENCH_PATCH")
     if experiment:  # a module that monkeypatches the bot: try an optimisation without editing it
         import importlib
@@ -239,7 +239,7 @@ async def _wait(check: Any, within: float, what: str) -> None:
 
 
 def _new_sandbox(limits: bool) -> Any:
-    from bot.sandbox import Sandbox
+    from tgsandbox import Sandbox
 
     return Sandbox(limits=limits)
 
@@ -274,9 +274,9 @@ async def _seed(url: str, patients: int) -> None:
     """Patients with an injection 20 h ago and a check-in due now (bulk INSERTs, explicit ids)."""
     from sqlalchemy import insert
 
-    from bot.db import Database
-    from bot.migrate import upgrade
-    from bot.models import Course, MessageKind, MessageStatus, Patient, ScheduledMessage, TreatmentSession
+    from bot.core.db import Database
+    from bot.core.migrate import upgrade
+    from bot.core.models import Course, MessageKind, MessageStatus, Patient, ScheduledMessage, TreatmentSession
 
     upgrade(url)
     now = datetime.now(UTC)

@@ -9,7 +9,7 @@ The rows look like a busy deployment: 90 days, 3 clinics, 3,000 patients,
 skewed event names and levels. The insert runs in a worker thread (the main
 thread reports progress); SQLite goes through SQLAlchemy's executemany, and
 PostgreSQL through COPY. The queries are the exact statements the CLI builds
-(``bot.store.audit_log``), run on a synchronous session like the CLI's; each
+(``bot.core.audit_log``), run on a synchronous session like the CLI's; each
 is run ``--repeat`` times and the median and worst times are printed.
 """
 
@@ -36,10 +36,10 @@ from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.db import sync_url
-from bot.migrate import upgrade
-from bot.models import AuditEvent
-from bot.store.audit_log import AuditFilter, between_ids, highest_id, newest
+from bot.core.audit_log import AuditFilter, between_ids, highest_id, newest
+from bot.core.db import sync_url
+from bot.core.migrate import upgrade
+from bot.core.models import AuditEvent
 from tests.support.databases import scratch_postgres
 
 EVENTS = [  # (name, weight, level)

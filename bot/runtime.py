@@ -16,9 +16,9 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
-from bot.app import build_application
-from bot.logging import get_logger
-from bot.services import Services
+from bot.core.logging import get_logger
+from bot.core.services import Services
+from bot.ptb.application import build_application
 
 log = get_logger("aftercare.runtime")
 
@@ -37,7 +37,7 @@ class StartupError(Exception):
 
 def _components(services: Services, application: Application[Any, Any, Any, Any, Any, Any]) -> list[Component]:
     """Scheduler jobs, the HTTP server and the command menus, started in this order."""
-    from bot import commands_menu
+    from bot.ptb import commands_menu
     from bot.web import runtime as web_runtime
     from jobs import runtime as jobs_runtime
 

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.models import MessageStatus, ScheduledMessage
+from bot.core.models import MessageStatus, ScheduledMessage
 from jobs.policy import at_least_once_kinds
 
 _T = ScheduledMessage.__table__  # type: ignore[attr-defined]

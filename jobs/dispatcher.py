@@ -52,11 +52,12 @@ from sqlmodel import col, select
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, Job
 
-from bot import audit, course_ops, metrics
+from bot.core import audit, metrics
+from bot.core.logging import get_logger
+from bot.core.models import MessageStatus, Patient, PatientStatus
+from bot.core.services import Services
+from bot.courses import course_ops
 from bot.domain import misfire
-from bot.logging import get_logger
-from bot.models import MessageStatus, Patient, PatientStatus
-from bot.services import Services
 from jobs import claims
 from jobs.claims import Due, Outcome
 from jobs.pacing import ChatSpacer

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.models import MessageKind
+from bot.core.models import MessageKind
 
 
 class Delivery(StrEnum):

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application
 
-from bot.services import Services
-from jobs.digest import DigestPlanner
+from bot.core.services import Services
+from bot.staff.digest import DigestPlanner
 from jobs.dispatcher import Dispatcher
 
 if TYPE_CHECKING:

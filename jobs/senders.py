@@ -27,14 +27,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
-from bot.callbacks import Action, encode
-from bot.clinic_config import Clinic
-from bot.models import Course, MessageKind, Patient, SessionStatus, TreatmentSession
-from bot.services import Services
+from bot.core.callbacks import Action, encode
+from bot.core.clinic_config import Clinic
+from bot.core.models import Course, MessageKind, Patient, SessionStatus, TreatmentSession
+from bot.core.services import Services
 from jobs.claims import Due
 from messages.render import format_when
 
-OPTIONAL_SENDER_MODULES = ("jobs.checkin_senders", "jobs.escalation", "jobs.digest")
+OPTIONAL_SENDER_MODULES = ("bot.checkins.senders", "bot.checkins.escalation", "bot.staff.digest")
 
 
 @dataclass

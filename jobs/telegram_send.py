@@ -31,7 +31,7 @@ import httpx
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.models import MessageStatus
+from bot.core.models import MessageStatus
 from jobs.claims import Due, Outcome
 from jobs.policy import ESCALATION_RETRY_CAP_SECONDS, gives_up, retry_when_unsure
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from alembic import command
 
-from bot.migrate import MIGRATIONS_DIR, alembic_config
+from bot.core.migrate import MIGRATIONS_DIR, alembic_config
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-import bot.models
+import bot.core.models
 ${imports if imports else ""}
 
 revision: str = ${repr(up_revision)}

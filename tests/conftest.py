@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import Database
-from bot.migrate import upgrade
+from bot.core.db import Database
+from bot.core.migrate import upgrade
 from tests.support.databases import backends, fresh_database
 
 

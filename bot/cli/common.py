@@ -10,8 +10,8 @@ from typing import NoReturn
 
 from pydantic import ValidationError
 
-from bot.clinic_config import ClinicRegistry, ConfigError, load_clinics
-from bot.settings import Settings
+from bot.core.clinic_config import ClinicRegistry, ConfigError, load_clinics
+from bot.core.settings import Settings
 
 
 class CliError(Exception):

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import CliError, load_registry, load_settings
-from bot.db import DatabaseUrlError
+from bot.core.db import DatabaseUrlError
 
 
 def check_config(
@@ -26,7 +26,7 @@ def check_config(
 
 def migrate() -> None:
     """Bring the database (AFTERCARE_DATABASE_URL) to the latest schema."""
-    from bot.migrate import current_revision, upgrade
+    from bot.core.migrate import current_revision, upgrade
 
     settings = load_settings()
     try:

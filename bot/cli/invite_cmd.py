@@ -15,13 +15,13 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli.common import CliError, load_registry, load_settings
-from bot.clinic_config import Clinic
-from bot.clock import SystemClock
-from bot.db import Database, DatabaseUrlError
+from bot.core.clinic_config import Clinic
+from bot.core.clock import SystemClock
+from bot.core.db import Database, DatabaseUrlError
+from bot.core.logging import configure
+from bot.core.settings import Settings
 from bot.domain.durations import DurationError, IsoDuration, resolve_local
-from bot.invites import InviteRequestError, IssuedInvite, create_invite, validate_request
-from bot.logging import configure
-from bot.settings import Settings
+from bot.enrolment.invites import InviteRequestError, IssuedInvite, create_invite, validate_request
 
 
 def parse_first_session(text: str, clinic: Clinic) -> datetime:

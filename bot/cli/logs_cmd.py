@@ -28,9 +28,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from bot.cli.common import CliError, load_settings
-from bot.db import DatabaseUrlError, sync_url
-from bot.models import AuditEvent
-from bot.store.audit_log import AuditFilter, between_ids, highest_id, newest, normalise_level
+from bot.core.audit_log import AuditFilter, between_ids, highest_id, newest, normalise_level
+from bot.core.db import DatabaseUrlError, sync_url
+from bot.core.models import AuditEvent
 
 LOOKBACK = 200
 _DURATION = re.compile(r"(\d+)([smhdw])")

@@ -12,11 +12,11 @@ from bot.cli.common import CliError, load_registry, load_settings
 
 def run() -> None:
     """Run the bot: polling (or webhook), scheduler and HTTP server, until SIGTERM."""
-    from bot.db import Database, DatabaseUrlError, is_sqlite
-    from bot.logging import configure
-    from bot.migrate import upgrade
+    from bot.core.db import Database, DatabaseUrlError, is_sqlite
+    from bot.core.logging import configure
+    from bot.core.migrate import upgrade
+    from bot.core.services import Services
     from bot.runtime import BotRuntime, StartupError, serve_until_signalled
-    from bot.services import Services
 
     settings = load_settings()
     if settings.bot_token is None or not settings.bot_token.get_secret_value():

@@ -1,7 +1,7 @@
 """``aftercare patients | patient | book | done``: the staff tools for admins without Telegram.
 
-Same data (``bot.staff_views``), same validation and operations
-(``bot.staff_actions`` -> ``bot.course_ops``) as the Telegram commands, so a
+Same data (``bot.staff.staff_views``), same validation and operations
+(``bot.staff.staff_actions`` -> ``bot.courses.course_ops``) as the Telegram commands, so a
 booking made here is audited (actor ``cli``) and re-plans the reminders just
 the same. Errors are one line on stderr: exit 2 for bad input (unknown label,
 bad date, session out of range), 1 for anything else; an error rolls back,
@@ -26,17 +26,18 @@ from typing import Annotated, TypeVar
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import audit, staff_actions, staff_views
-from bot.charts import ChartLabels, render_chart
 from bot.cli.common import CliError, load_registry, load_settings
-from bot.clinic_config import Clinic, ClinicRegistry
-from bot.clock import SystemClock
-from bot.db import Database, DatabaseUrlError
+from bot.core import audit
+from bot.core.charts import ChartLabels, render_chart
+from bot.core.clinic_config import Clinic, ClinicRegistry
+from bot.core.clock import SystemClock
+from bot.core.db import Database, DatabaseUrlError
+from bot.core.logging import configure
+from bot.core.services import Services
 from bot.domain.datetime_input import HELP_EXAMPLES
-from bot.logging import configure
-from bot.services import Services
-from bot.staff_actions import StaffError
-from bot.staff_views import PatientRow, Timeline
+from bot.staff import staff_actions, staff_views
+from bot.staff.staff_actions import StaffError
+from bot.staff.staff_views import PatientRow, Timeline
 from messages.render import render
 
 ACTOR = "cli"

@@ -19,10 +19,10 @@ import typer
 
 from bot.cli.common import CliError, load_registry
 from bot.cli.triage_file import read_cases, report_json, report_lines, result_json, run_cases
-from bot.clinic_config import SUPPORTED_LANGUAGES
+from bot.core.clinic_config import SUPPORTED_LANGUAGES
+from bot.core.triage_wordings import clinic_wordings
 from bot.domain.triage import Report, Thresholds, TriageResult, describe, triage
 from bot.domain.triage_lexicon import Rule
-from bot.triage_wordings import clinic_wordings
 
 UNSURE_MARK = " [unsure: ask the patient]"
 GUIDANCE_NOTE = "(asks when to call: the patient gets the clinic's when-to-call guidance)"

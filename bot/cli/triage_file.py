@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.common import CliError
-from bot.clinic_config import SUPPORTED_LANGUAGES
+from bot.core.clinic_config import SUPPORTED_LANGUAGES
 from bot.domain.triage import Level, Mention, Report, Thresholds, TriageResult, triage
 from bot.domain.triage_lexicon import Rule
 

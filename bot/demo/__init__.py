@@ -14,18 +14,18 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.clinic_config import EXAMPLE_CONFIG, load_clinics
-from bot.clock import ShiftedClock
-from bot.db import Database
+from bot.core.clinic_config import EXAMPLE_CONFIG, load_clinics
+from bot.core.clock import ShiftedClock
+from bot.core.db import Database
+from bot.core.logging import configure
+from bot.core.migrate import upgrade
+from bot.core.services import Services
+from bot.core.settings import Settings
 from bot.demo.director import Director
 from bot.demo.transcript import Transcript
-from bot.logging import configure
-from bot.migrate import upgrade
 from bot.runtime import BotRuntime
-from bot.sandbox import Sandbox
-from bot.sandbox.limits import FloodLimits
-from bot.services import Services
-from bot.settings import Settings
+from tgsandbox import Sandbox
+from tgsandbox.limits import FloodLimits
 
 Scene = Callable[[Director], Awaitable[None]]
 DEMO_START = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)  # 09:00 at the example clinic

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.clock import ShiftedClock
+from bot.core.clock import ShiftedClock
+from bot.core.services import Services
 from bot.demo.transcript import Transcript
 from bot.runtime import BotRuntime
-from bot.sandbox import Sandbox
-from bot.sandbox.user import ChatView, MessagePredicate, SandboxUser
-from bot.services import Services
+from tgsandbox import Sandbox
+from tgsandbox.user import ChatView, MessagePredicate, SandboxUser
 
 QUIET_PERIOD = 0.2
 MAX_WAIT = 10.0

@@ -54,7 +54,7 @@ REALERT = "realert"
 DIGEST = "digest"
 ESCALATION = "escalation"
 KINDS = frozenset({REMINDER, CHECKIN, NUDGE, FOLLOWUP, REALERT, DIGEST, ESCALATION})
-"""Same values as ``bot.models.MessageKind``; kept here so the domain imports no DB code."""
+"""Same values as ``bot.core.models.MessageKind``; kept here so the domain imports no DB code."""
 
 MAX_KEY_LENGTH = 96  # ScheduledMessage.dedupe_key column width
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.clinic_config import QuietHours
+from bot.core.clinic_config import QuietHours
 
 QuietSpec = QuietHours | tuple[time, time] | None
 """What callers may pass: the clinic's ``QuietHours``, a ``(start, end)`` pair, or ``None``."""

@@ -34,7 +34,7 @@ DONE = "done"
 MISSED = "missed"
 CANCELLED = "cancelled"
 SESSION_STATUSES = frozenset({PLANNED, CONFIRMED, DONE, MISSED, CANCELLED})
-"""Same values as ``bot.models.SessionStatus``; kept here so the domain imports no DB code."""
+"""Same values as ``bot.core.models.SessionStatus``; kept here so the domain imports no DB code."""
 
 UPCOMING = frozenset({PLANNED, CONFIRMED})
 

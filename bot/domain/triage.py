@@ -41,7 +41,7 @@ from bot.domain.triage_signs import CHECKLIST_SIGNS, SIGN_LEVEL, Level, Sign, so
 from bot.domain.triage_text import Mention, TextReading, read_text
 
 if TYPE_CHECKING:
-    from bot.clinic_config import Triage
+    from bot.core.clinic_config import Triage
 
 __all__ = [
     "CHECKLIST_SIGNS",

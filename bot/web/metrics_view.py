@@ -1,4 +1,4 @@
-"""``/metrics``: the process's counters (``bot.metrics``) plus gauges read from the database.
+"""``/metrics``: the process's counters (``bot.core.metrics``) plus gauges read from the database.
 
 Pending and overdue messages and open alerts are facts about the database, not
 about this process (another replica may have queued them, a restart must not
@@ -21,10 +21,10 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot.db import Database
-from bot.logging import get_logger
-from bot.metrics import REGISTRY
-from bot.models import Alert, MessageKind, MessageStatus, ScheduledMessage
+from bot.core.db import Database
+from bot.core.logging import get_logger
+from bot.core.metrics import REGISTRY
+from bot.core.models import Alert, MessageKind, MessageStatus, ScheduledMessage
 from bot.web.server import HealthPolicy, WebContext, context
 
 log = get_logger("aftercare.web.metrics")

@@ -17,8 +17,8 @@ from aiohttp import web
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.logging import get_logger
-from bot.services import Services
+from bot.core.logging import get_logger
+from bot.core.services import Services
 from bot.web import webhook
 from bot.web.server import HealthPolicy, WebContext, build_web_app
 

@@ -16,9 +16,9 @@ from typing import Any
 from aiohttp import web
 from telegram.ext import Application
 
-from bot.logging import get_logger
-from bot.services import Services
-from bot.telegram_request import TelegramWatch, telegram_watch
+from bot.core.logging import get_logger
+from bot.core.services import Services
+from bot.ptb.request import TelegramWatch, telegram_watch
 
 log = get_logger("aftercare.web")
 

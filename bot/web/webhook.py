@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from telegram import Update
 
-from bot.logging import get_logger
+from bot.core.logging import get_logger
 from bot.web.server import WebContext, context
 
 log = get_logger("aftercare.web.webhook")

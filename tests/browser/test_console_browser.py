@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from bot.clock import ShiftedClock
+from bot.core.clock import ShiftedClock
 from tests.support.clock import PINNED_NOW
 from tests.support.console import console_link, patient_with_history, two_clinics
 from tests.support.factories import make_course, make_patient

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.models import MessageKind, MessageStatus, PatientStatus
-from bot.sandbox import Message
+from bot.core.models import MessageKind, MessageStatus, PatientStatus
 from tests.support.checkin_factories import (
     WAIT,
     Scene,
@@ -28,6 +27,7 @@ from tests.support.clinic import STAFF_USER_ID
 from tests.support.clock import PINNED_NOW
 from tests.support.factories import messages_of, wait_until
 from tests.support.harness import Harness, sqlite_url
+from tgsandbox import Message
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.models import MessageKind
+from bot.core.models import MessageKind
 from tests.support.checkin_factories import (
     WAIT,
     Scene,

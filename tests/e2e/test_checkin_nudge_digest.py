@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bot.clock import ShiftedClock
-from bot.models import MessageKind, MessageStatus, ScheduledMessage
+from bot.core.clock import ShiftedClock
+from bot.core.models import MessageKind, MessageStatus, ScheduledMessage
 from tests.support.checkin_factories import (
     WAIT,
     checkin_bot,

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from bot.checkins.escalation import raise_alert
+from bot.core.models import Alert, MessageKind
 from bot.domain.triage import Level, Sign
-from bot.models import Alert, MessageKind
-from jobs.escalation import raise_alert
 from tests.support.clinic import STAFF_CHAT_ID, STAFF_USER_ID
 from tests.support.console import ConsoleClient, signed_in
 from tests.support.factories import messages_of, reload

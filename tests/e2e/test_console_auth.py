@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bot.models import ConsoleLogin
+from bot.core.models import ConsoleLogin
 from tests.support.clinic import OTHER_STAFF_USER_ID, STAFF_CHAT_ID, STAFF_USER_ID
 from tests.support.clock import pinned_clock
 from tests.support.console import LINK, ConsoleClient, console_link, signed_in

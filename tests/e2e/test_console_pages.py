@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot.models import Alert, AuditEvent, SessionStatus
+from bot.core.models import Alert, AuditEvent, SessionStatus
 from messages.render import format_when
 from tests.support.clinic import STAFF_USER_ID
 from tests.support.clock import PINNED_NOW

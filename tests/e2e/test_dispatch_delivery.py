@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import course_ops
-from bot.models import MessageKind, MessageStatus, Patient, ScheduledMessage
+from bot.core.models import MessageKind, MessageStatus, Patient, ScheduledMessage
+from bot.courses import course_ops
 from tests.support.clock import PINNED_NOW, pinned_clock
 from tests.support.factories import (
     add_message,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from bot.models import AuditEvent, MessageKind, MessageStatus, Patient, PatientStatus, ScheduledMessage
+from bot.core.models import AuditEvent, MessageKind, MessageStatus, Patient, PatientStatus, ScheduledMessage
 from jobs.dispatcher import Dispatcher
 from jobs.telegram_send import RetryPolicy
 from tests.support.factories import (

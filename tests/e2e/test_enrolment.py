@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot.models import AuditEvent, ChatState, Invite, ScheduledMessage
+from bot.core.models import AuditEvent, ChatState, Invite, ScheduledMessage
 from tests.support.enrolment import (
     by_data,
     enrol,

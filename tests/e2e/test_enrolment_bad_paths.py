@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from bot.models import AuditEvent, ChatState, Invite, Patient
+from bot.core.models import AuditEvent, ChatState, Invite, Patient
 from tests.support.enrolment import (
     by_data,
     enrol,

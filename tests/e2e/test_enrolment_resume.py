@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.clock import ShiftedClock
+from bot.core.clock import ShiftedClock
 from tests.support.clock import pinned_clock
 from tests.support.enrolment import by_data, expect, local_day, new_invite, stored_patient, stored_sessions
 from tests.support.harness import Harness, running_bot

@@ -20,11 +20,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot import metrics
-from bot.sandbox import Sandbox
+from bot.core import metrics
 from bot.web.runtime import HttpServer
 from tests.support.databases import POSTGRES_ENV, backends, fresh_database
 from tests.support.harness import Harness, running_bot
+from tgsandbox import Sandbox
 
 Outage = Callable[[bool], Awaitable[None]]
 

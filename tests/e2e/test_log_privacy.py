@@ -1,6 +1,6 @@
 """No patient text, name or Telegram id in the logs, through as much of a course as exists.
 
-The logs are captured exactly as production writes them (``bot.logging.configure``,
+The logs are captured exactly as production writes them (``bot.core.logging.configure``,
 JSON, INFO). A patient with a unique first name and Telegram id enrols with an
 invite, answers a check-in with a note and writes free text, each carrying a
 unique marker; none of those may appear in any log line. Stages whose feature
@@ -21,10 +21,10 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot.models import CheckIn, Patient
-from bot.sandbox import Sandbox
+from bot.core.models import CheckIn, Patient
 from tests.support.harness import Harness, running_bot
 from tests.support.logcapture import CapturedLogs, captured_logs
+from tgsandbox import Sandbox
 
 WAIT = 15.0
 
@@ -108,7 +108,7 @@ async def _checkin_message(j: Journey) -> Any:
 
 async def stage_checkin(j: Journey) -> None:
     """Session 1 is marked done; the check-in arrives; soreness, swelling, no signs, a note."""
-    from bot import course_ops
+    from bot.courses import course_ops
 
     assert j.patient is not None
     async with j.harness.db.session() as session:
@@ -167,11 +167,11 @@ async def stage_export_and_delete(j: Journey) -> None:
 STAGES: list[tuple[Callable[[Journey], Awaitable[None]], tuple[str, ...], bool]] = [
     # (stage, modules it needs, needs an enrolled patient)
     (stage_basics, (), False),
-    (stage_enrol, ("bot.invites", "bot.handlers.enrolment", "tests.support.enrolment"), False),
-    (stage_checkin, ("bot.handlers.checkin", "bot.course_ops", "jobs.dispatcher"), True),
+    (stage_enrol, ("bot.enrolment.invites", "bot.enrolment.handlers", "tests.support.enrolment"), False),
+    (stage_checkin, ("bot.checkins.handlers", "bot.courses.course_ops", "jobs.dispatcher"), True),
     (stage_free_text, (), False),
-    (stage_self_service, ("bot.handlers.selfservice",), True),
-    (stage_export_and_delete, ("bot.handlers.selfservice_privacy",), True),  # last: it erases the patient
+    (stage_self_service, ("bot.selfservice.handlers",), True),
+    (stage_export_and_delete, ("bot.selfservice.privacy_handlers",), True),  # last: it erases the patient
 ]
 
 
@@ -217,7 +217,7 @@ async def test_a_patients_words_name_and_id_never_reach_the_logs(tmp_path: Path)
 
 
 async def test_each_job_run_logs_under_its_own_correlation_id(tmp_path: Path) -> None:
-    from bot.logging import bind_contextvars, clear_contextvars, get_logger
+    from bot.core.logging import bind_contextvars, clear_contextvars, get_logger
 
     log = get_logger("test.jobs")
     ran = asyncio.Event()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from bot.models import Alert, AuditEvent, MessageStatus, ScheduledMessage, SessionStatus
+from bot.core.models import Alert, AuditEvent, MessageStatus, ScheduledMessage, SessionStatus
 from tests.support.factories import (
     make_course,
     make_patient,

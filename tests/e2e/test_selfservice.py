@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 from sqlmodel import select
 
-from bot.commands_menu import CommandMenu
-from bot.models import AuditEvent, Patient
+from bot.core.models import AuditEvent, Patient
+from bot.ptb.commands_menu import CommandMenu
 from messages.render import format_when
 from tests.support.harness import Harness
 from tests.support.selfservice_seed import seed_patient

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bot.models import AuditEvent, MessageKind, MessageStatus, Patient, PatientStatus, ScheduledMessage
+from bot.core.models import AuditEvent, MessageKind, MessageStatus, Patient, PatientStatus, ScheduledMessage
 from tests.support.factories import add_message
 from tests.support.harness import Harness
 from tests.support.selfservice_seed import seed_patient, set_status

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, col, select
 
-from bot.models import AuditEvent, MessageStatus, Patient, PatientStatus, ScheduledMessage
-from bot.store.privacy import EXPORT_FORMAT
+from bot.core.models import AuditEvent, MessageStatus, Patient, PatientStatus, ScheduledMessage
+from bot.selfservice.privacy import EXPORT_FORMAT
 from tests.support.enrolment import enrol
 from tests.support.factories import messages_of
 from tests.support.harness import Harness

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.callbacks import Action, encode
+from bot.core.callbacks import Action, encode
 from tests.support.clinic import CLINIC_ID, STAFF_USER_ID, clinic_data, registry
 from tests.support.harness import Harness, running_bot
 from tests.support.staff_factories import (

@@ -13,11 +13,11 @@ from datetime import timedelta
 import pytest
 from PIL import Image
 
-from bot import staff_views
-from bot.callbacks import Action, encode
-from bot.charts import ChartLabels, render_chart
-from bot.invites import hash_token
-from bot.qr import qr_png
+from bot.core.callbacks import Action, encode
+from bot.core.charts import ChartLabels, render_chart
+from bot.enrolment.invites import hash_token
+from bot.staff import staff_views
+from bot.staff.qr import qr_png
 from tests.support.clinic import CLINIC_ID, STAFF_USER_ID
 from tests.support.harness import Harness
 from tests.support.staff_factories import (

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
-from bot.models import MessageStatus, ScheduledMessage, SessionStatus
+from bot.core.models import MessageStatus, ScheduledMessage, SessionStatus
 from tests.support.clinic import STAFF_USER_ID
 from tests.support.factories import make_course, make_patient, sessions_of
 from tests.support.harness import Harness

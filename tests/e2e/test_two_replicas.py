@@ -22,15 +22,15 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.clock import SystemClock
-from bot.db import Database
-from bot.migrate import upgrade
-from bot.models import MessageKind, MessageStatus
-from bot.sandbox import Sandbox
+from bot.core.clock import SystemClock
+from bot.core.db import Database
+from bot.core.migrate import upgrade
+from bot.core.models import MessageKind, MessageStatus
 from tests.support.clinic import clinic_data, registry, with_protocol
 from tests.support.databases import POSTGRES_ENV, fresh_database
 from tests.support.factories import make_course, make_patient, make_services, messages_of
 from tests.support.harness import TOKEN
+from tgsandbox import Sandbox
 
 pytestmark = pytest.mark.skipif(not os.environ.get(POSTGRES_ENV), reason=f"{POSTGRES_ENV} is not set")
 PATIENTS = 200

@@ -16,9 +16,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.sandbox import Sandbox
 from tests.support.harness import Harness, running_bot
 from tests.support.logcapture import CapturedLogs, captured_logs
+from tgsandbox import Sandbox
 
 SECRET = "s3cret_Token-42"
 MARKER = "WEBHOOK-BODY-MARKER-7731"

@@ -15,9 +15,9 @@ import structlog
 from sqlalchemy import create_engine, text
 
 from bot.cli import main
-from bot.invites import hash_token
-from bot.migrate import upgrade
-from bot.sandbox import Sandbox
+from bot.core.migrate import upgrade
+from bot.enrolment.invites import hash_token
+from tgsandbox import Sandbox
 
 LINK = re.compile(r"^https://t\.me/(?P<bot>\w+)\?start=(?P<token>[A-Za-z0-9_-]{22,64})$")
 

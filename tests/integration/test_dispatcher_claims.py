@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from bot.db import Database
-from bot.models import MessageKind, MessageStatus
+from bot.core.db import Database
+from bot.core.models import MessageKind, MessageStatus
 from jobs import claims
 from jobs.claims import Outcome
 from tests.support.factories import add_message, make_patient, messages_of

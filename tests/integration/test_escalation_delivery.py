@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
+from bot.checkins import escalation
+from bot.checkins.queries import CheckInKind, CheckInStatus, Step
+from bot.core.models import CheckIn, MessageKind, MessageStatus, ScheduledMessage
 from bot.domain.triage import Level, Sign
-from bot.models import CheckIn, MessageKind, MessageStatus, ScheduledMessage
-from bot.store.checkins import CheckInKind, CheckInStatus, Step
-from jobs import escalation
 from jobs.dispatcher import DispatchConfig
 from tests.support.checkin_factories import WAIT, Scene, alerts_of, checkin_bot, patient_scene
 from tests.support.factories import wait_until

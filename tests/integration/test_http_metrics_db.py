@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.db import Database
-from bot.models import Alert, MessageStatus, Patient, ScheduledMessage
+from bot.core.db import Database
+from bot.core.models import Alert, MessageStatus, Patient, ScheduledMessage
 from bot.web.metrics_view import MetricsEndpoint
 from bot.web.server import HealthPolicy
 

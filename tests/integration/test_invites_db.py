@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot.db import Database
-from bot.invites import (
+from bot.core.db import Database
+from bot.core.models import AuditEvent, Invite, Patient
+from bot.enrolment.invites import (
     InviteError,
     InviteProblem,
     claim,
@@ -18,7 +19,6 @@ from bot.invites import (
     new_token,
     redeem,
 )
-from bot.models import AuditEvent, Invite, Patient
 from tests.support.clinic import registry
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)

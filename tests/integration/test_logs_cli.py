@@ -16,9 +16,9 @@ from sqlmodel import Session
 
 from bot.cli import main
 from bot.cli.logs_cmd import Follower
-from bot.db import Database, sync_url
-from bot.models import AuditEvent
-from bot.store.audit_log import AuditFilter
+from bot.core.audit_log import AuditFilter
+from bot.core.db import Database, sync_url
+from bot.core.models import AuditEvent
 
 
 def _event(event: str, minutes_ago: float, now: datetime | None = None, **fields: Any) -> AuditEvent:

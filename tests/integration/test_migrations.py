@@ -7,9 +7,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
-import bot.models  # noqa: F401
-from bot.db import sync_url
-from bot.migrate import current_revision, downgrade, upgrade
+import bot.core.models  # noqa: F401
+from bot.core.db import sync_url
+from bot.core.migrate import current_revision, downgrade, upgrade
 
 
 def _tables(url: str) -> set[str]:

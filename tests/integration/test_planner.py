@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot import course_ops
-from bot.db import Database
-from bot.models import AuditEvent, MessageKind, MessageStatus, Patient, PatientStatus, SessionStatus
-from bot.services import Services
-from jobs.planner import cancel_patient_messages, sync_course_messages
+from bot.core.db import Database
+from bot.core.models import AuditEvent, MessageKind, MessageStatus, Patient, PatientStatus, SessionStatus
+from bot.core.services import Services
+from bot.courses import course_ops
+from bot.courses.planner import cancel_patient_messages, sync_course_messages
 from tests.support.clinic import clinic_data, registry
 from tests.support.factories import add_message, make_course, make_patient, make_services, messages_of, sessions_of
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from sqlmodel import col, select
 
-from bot.db import Database
-from bot.models import AuditEvent, ChatState, CheckIn, Invite, Patient, PatientStatus, ScheduledMessage
-from bot.store import privacy
+from bot.core.db import Database
+from bot.core.models import AuditEvent, ChatState, CheckIn, Invite, Patient, PatientStatus, ScheduledMessage
+from bot.selfservice import privacy
 from tests.support.factories import make_services
 from tests.support.selfservice_seed import NOTE, seed_patient
 

@@ -21,9 +21,9 @@ from PIL import Image
 from sqlmodel import col, select
 
 from bot.cli import main
-from bot.db import Database
-from bot.migrate import upgrade
-from bot.models import AuditEvent, ScheduledMessage, SessionStatus, TreatmentSession
+from bot.core.db import Database
+from bot.core.migrate import upgrade
+from bot.core.models import AuditEvent, ScheduledMessage, SessionStatus, TreatmentSession
 from tests.support.clinic import clinic_data, registry
 from tests.support.factories import make_services
 from tests.support.staff_factories import Scenario, add_alert, add_checkin, patient_mid_course

@@ -23,12 +23,20 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert
 
-from bot.models import Course, MessageKind, MessageStatus, Patient, ScheduledMessage, SessionStatus, TreatmentSession
-from bot.sandbox import Sandbox
+from bot.core.models import (
+    Course,
+    MessageKind,
+    MessageStatus,
+    Patient,
+    ScheduledMessage,
+    SessionStatus,
+    TreatmentSession,
+)
 from tests.reliability.ward import ward_clinics
 from tests.support.clinic import CLINIC_ID
 from tests.support.clock import PINNED_NOW
 from tests.support.harness import Harness, running_bot
+from tgsandbox import Sandbox
 
 BACKLOG = 10_000
 LIMIT_SECONDS = 2.0
@@ -38,8 +46,8 @@ REPORT = "I have a fever of 39 and pus from the knee"
 @pytest.fixture
 async def flooded(database_url: str) -> AsyncIterator[Harness]:
     """A migrated database holding 10,000 due reminders, then the bot started on it (flood limits on)."""
-    from bot.db import Database
-    from bot.migrate import upgrade
+    from bot.core.db import Database
+    from bot.core.migrate import upgrade
 
     upgrade(database_url)
     db = Database(database_url)

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.models import Alert
-from bot.sandbox import Message
+from bot.core.models import Alert
 from tests.reliability.ward import NEXT_QUESTION, QUESTION, WAIT, Bed, Ward, checkin_of, fast_dispatch, open_ward
 from tests.support.harness import Harness
+from tgsandbox import Message
 
 
 async def _asked(bot: Harness) -> tuple[Ward, Bed, int]:
@@ -80,7 +80,7 @@ async def _urgent_done_while(bot: Harness, method: str) -> None:
     told = await bed.user.wait_for_message("contact your provider today", timeout=WAIT)
     assert "+1 555 010 2030" in told.text
     await ward.staff_chat.wait_for_message("URGENT", timeout=WAIT)
-    async with bot.db.session() as session:
+    async with bot.core.db.session() as session:
         from sqlmodel import select
 
         alerts = (await session.exec(select(Alert).where(Alert.patient_id == bed.patient.id))).all()

@@ -28,17 +28,17 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from bot.clock import SystemClock
-from bot.db import Database
-from bot.invites import create_invite
-from bot.migrate import upgrade
-from bot.models import ChatState, CheckIn, MessageKind, MessageStatus, Patient, ScheduledMessage, SessionStatus
-from bot.sandbox import Sandbox, SandboxUser
+from bot.core.clock import SystemClock
+from bot.core.db import Database
+from bot.core.migrate import upgrade
+from bot.core.models import ChatState, CheckIn, MessageKind, MessageStatus, Patient, ScheduledMessage, SessionStatus
+from bot.enrolment.invites import create_invite
 from tests.reliability.ward import NEXT_QUESTION, QUESTION
 from tests.support.clinic import clinic_data, registry
 from tests.support.factories import make_course, make_patient, make_services
 from tests.support.harness import TOKEN
 from tests.support.processes import BotProcess, bot_env, running_bot_process, write_clinic_config
+from tgsandbox import Sandbox, SandboxUser
 
 WAIT = 20.0
 BURST = 150
@@ -110,7 +110,7 @@ async def _burst(rig: Rig, count: int) -> list[SandboxUser]:
     due = services.clock.now() - timedelta(minutes=10)
     async with rig.db.session() as session:
         for patient, course in rows:
-            from bot.models import TreatmentSession
+            from bot.core.models import TreatmentSession
 
             session_id = (await session.exec(select(TreatmentSession.id)
                                              .where(TreatmentSession.course_id == course.id))).first()

@@ -35,10 +35,10 @@ from hypothesis import event as tally
 from hypothesis import strategies as st
 from sqlmodel import SQLModel, col, select
 
-from bot.models import Alert, ChatState, CheckIn, Course, Patient, ScheduledMessage, TreatmentSession
-from bot.sandbox import SandboxUser
+from bot.core.models import Alert, ChatState, CheckIn, Course, Patient, ScheduledMessage, TreatmentSession
 from tests.reliability.ward import QUESTION, WAIT, Ward, fast_dispatch, open_ward
 from tests.support.harness import Harness
+from tgsandbox import SandboxUser
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 EXPLORE = os.environ.get("FUZZ_EXPLORE") == "1"
@@ -173,7 +173,7 @@ async def scene(bot: Harness) -> Scene:
         await bed.user.wait_for_message(QUESTION, timeout=WAIT)
     await victim.user.send_text("I have pus from the knee")
     await ward.staff_chat.wait_for_message("URGENT", timeout=WAIT)
-    async with bot.db.session() as session:
+    async with bot.core.db.session() as session:
         def first(rows: Any) -> int:
             return int(rows.first() or 0)
 

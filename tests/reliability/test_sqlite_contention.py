@@ -20,9 +20,9 @@ from pathlib import Path
 
 from sqlmodel import update
 
-from bot.db import Database
-from bot.migrate import upgrade
-from bot.models import Patient
+from bot.core.db import Database
+from bot.core.migrate import upgrade
+from bot.core.models import Patient
 
 WRITERS = 22
 HOLD = 0.25  # seconds each transaction keeps the write lock: 22 x 0.25 s > the 5 s busy timeout

@@ -27,13 +27,13 @@ import httpx
 from sqlmodel import col, select
 from telegram.ext import Application, ContextTypes
 
-from bot.models import CheckIn, MessageKind, MessageStatus, Patient, ScheduledMessage, SessionStatus
-from bot.sandbox import Message, SandboxGroup, SandboxUser
+from bot.core.models import CheckIn, MessageKind, MessageStatus, Patient, ScheduledMessage, SessionStatus
 from jobs.dispatcher import DispatchConfig, Dispatcher
 from jobs.telegram_send import RetryPolicy
 from tests.support.clinic import clinic_data, registry
 from tests.support.factories import make_course, make_patient
 from tests.support.harness import Harness
+from tgsandbox import Message, SandboxGroup, SandboxUser
 
 WAIT = 15.0  # generous: a 2-core CI box running PostgreSQL beside the bot
 QUESTION = "How sore is the treated area"
@@ -128,7 +128,7 @@ async def open_ward(harness: Harness, patients: int, *, first_user: int = FIRST_
 
 
 async def _first_session(harness: Harness, course_id: int | None) -> int | None:
-    from bot.models import TreatmentSession
+    from bot.core.models import TreatmentSession
 
     async with harness.db.session() as session:
         statement = (select(TreatmentSession.id).where(TreatmentSession.course_id == course_id)

@@ -15,15 +15,15 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.clinic_config import ClinicRegistry
-from bot.clock import Clock
-from bot.models import Alert, AuditEvent, CheckIn, MessageKind, Patient, SessionStatus
-from bot.sandbox import Message, SandboxGroup, SandboxUser
+from bot.core.clinic_config import ClinicRegistry
+from bot.core.clock import Clock
+from bot.core.models import Alert, AuditEvent, CheckIn, MessageKind, Patient, SessionStatus
 from jobs.dispatcher import Dispatcher
 from jobs.telegram_send import RetryPolicy
 from tests.support.clinic import clinic_data, registry
 from tests.support.factories import add_message, make_course, make_patient
 from tests.support.harness import Harness, running_bot
+from tgsandbox import Message, SandboxGroup, SandboxUser
 
 WAIT = 10.0
 NO_QUIET = {"start": "00:00", "end": "00:00"}
@@ -87,7 +87,7 @@ async def due_message(harness: Harness, patient: Patient, kind: str, in_seconds:
 
 
 async def first_session_id(harness: Harness, patient: Patient) -> int | None:
-    from bot.models import Course, TreatmentSession
+    from bot.core.models import Course, TreatmentSession
 
     async with harness.db.session() as session:
         statement = (select(TreatmentSession.id).join(Course, col(Course.id) == col(TreatmentSession.course_id))

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from bot.clinic_config import EXAMPLE_CONFIG, ClinicRegistry, parse_clinics
+from bot.core.clinic_config import EXAMPLE_CONFIG, ClinicRegistry, parse_clinics
 
 STAFF_USER_ID = 900001
 OTHER_STAFF_USER_ID = 900002

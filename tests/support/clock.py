@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.clock import ShiftedClock
+from bot.core.clock import ShiftedClock
 
 PINNED_NOW = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
 """A Wednesday, 10:00 at the example clinic (New York) and 16:00 in Madrid: working hours in both,

@@ -17,7 +17,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.clinic_config import ClinicRegistry
+from bot.core.clinic_config import ClinicRegistry
 from tests.support.clinic import STAFF_USER_ID, clinic_data, registry
 from tests.support.harness import Harness
 from tests.support.staff_factories import Scenario, add_alert, add_checkin, patient_mid_course

@@ -11,10 +11,10 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.invites import create_invite
-from bot.models import Course, Patient, TreatmentSession
-from bot.sandbox import Message
+from bot.core.models import Course, Patient, TreatmentSession
+from bot.enrolment.invites import create_invite
 from tests.support.harness import Harness
+from tgsandbox import Message
 
 WAIT = 10.0
 

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.clinic_config import ClinicRegistry
-from bot.clock import Clock
-from bot.db import Database
-from bot.models import (
+from bot.core.clinic_config import ClinicRegistry
+from bot.core.clock import Clock
+from bot.core.db import Database
+from bot.core.models import (
     Course,
     MessageStatus,
     Patient,
@@ -25,9 +25,9 @@ from bot.models import (
     SessionStatus,
     TreatmentSession,
 )
-from bot.services import Services
-from bot.settings import Settings
-from jobs.planner import sync_course_messages
+from bot.core.services import Services
+from bot.core.settings import Settings
+from bot.courses.planner import sync_course_messages
 from tests.support.clinic import CLINIC_ID, registry
 from tests.support.clock import pinned_clock
 

@@ -12,17 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.clinic_config import Clinic, ClinicRegistry
-from bot.clock import Clock
-from bot.db import Database
-from bot.migrate import upgrade
+from bot.core.clinic_config import Clinic, ClinicRegistry
+from bot.core.clock import Clock
+from bot.core.db import Database
+from bot.core.migrate import upgrade
+from bot.core.services import Services
+from bot.core.settings import Settings
 from bot.runtime import BotRuntime
-from bot.sandbox import Sandbox
-from bot.sandbox.limits import FloodLimits
-from bot.services import Services
-from bot.settings import Settings
 from tests.support.clinic import CLINIC_ID, STAFF_CHAT_ID, STAFF_USER_ID, registry
 from tests.support.clock import pinned_clock
+from tgsandbox import Sandbox
+from tgsandbox.limits import FloodLimits
 
 TOKEN = "123456:TEST-TOKEN"
 

@@ -1,4 +1,4 @@
-"""Capture what the bot logs, exactly as production renders it (``bot.logging.configure``).
+"""Capture what the bot logs, exactly as production renders it (``bot.core.logging.configure``).
 
 ``configure`` replaces the root handler and structlog's global configuration;
 ``captured_logs`` puts both back afterwards so other tests keep pytest's capture.
@@ -16,7 +16,7 @@ from typing import Any
 
 import structlog
 
-from bot.logging import configure
+from bot.core.logging import configure
 
 
 @dataclass

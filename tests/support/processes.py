@@ -237,10 +237,10 @@ class BotProcess(ChildProcess):
 
 
 class SandboxProcess(ChildProcess):
-    """``python -m bot.sandbox --port 0`` as a child; ``url`` is read from its first line."""
+    """``python -m tgsandbox --port 0`` as a child; ``url`` is read from its first line."""
 
     def __init__(self, *args: str, log_file: Path | None = None) -> None:
-        super().__init__([sys.executable, "-m", "bot.sandbox", "--port", "0", *args], child_env(),
+        super().__init__([sys.executable, "-m", "tgsandbox", "--port", "0", *args], child_env(),
                          name="sandbox", cwd=REPO_ROOT, log_file=log_file)
         self.url = ""
 

@@ -11,16 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.models import (
-    Alert,
-    AuditEvent,
-    CheckIn,
-    Course,
-    Invite,
-    Patient,
-    SessionStatus,
-)
-from bot.services import Services
+from bot.core.models import Alert, AuditEvent, CheckIn, Course, Invite, Patient, SessionStatus
+from bot.core.services import Services
 from tests.support.factories import make_course, make_patient, sessions_of
 
 NOTE = "Knee <b>stiff</b> & sore_ish *today* zq17"

@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from bot.db import Database
-from bot.models import Alert, AuditEvent, CheckIn, Course, Invite, Patient, SessionStatus, TreatmentSession
-from bot.sandbox import Message
-from bot.services import Services
+from bot.core.db import Database
+from bot.core.models import Alert, AuditEvent, CheckIn, Course, Invite, Patient, SessionStatus, TreatmentSession
+from bot.core.services import Services
 from tests.support.factories import make_course, make_patient, sessions_of
+from tgsandbox import Message
 
 
 @dataclass

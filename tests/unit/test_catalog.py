@@ -14,10 +14,10 @@ import pytest
 import yaml
 from babel import Locale
 
-from bot.clinic_config import EXAMPLE_CONFIG, load_clinics
-from bot.sandbox.formatting import parse_html
+from bot.core.clinic_config import EXAMPLE_CONFIG, load_clinics
 from messages.render import LANGUAGES, LOCALES_DIR, Catalog, Template, placeholders, render
 from tests.support import telegram_html
+from tgsandbox.formatting import parse_html
 
 TELEGRAM_LIMIT = 4096
 USER_TEXT = "<b>Ann</b> & _Bob_ *x* </i>"
@@ -119,9 +119,9 @@ def test_clinic_overrides_apply_per_language() -> None:
 
 
 def test_the_example_clinic_overrides_are_used_by_services() -> None:
-    from bot.db import Database
-    from bot.services import Services
-    from bot.settings import Settings
+    from bot.core.db import Database
+    from bot.core.services import Services
+    from bot.core.settings import Settings
 
     clinics = load_clinics(EXAMPLE_CONFIG)
     clinic = next(iter(clinics))

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image
 
-from bot.charts import ChartData, ChartLabels, ChartPoint, SessionMark, render_chart, swelling_score
+from bot.core.charts import ChartData, ChartLabels, ChartPoint, SessionMark, render_chart, swelling_score
 
 START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.checkin_views import known_signs
-from bot.handlers.checkin import Press, changes_for, parse
-from bot.models import CheckIn
-from bot.store.checkins import CheckInStatus, Step, is_unanswered
-from jobs.digest import next_digest_at
+from bot.checkins.handlers import Press, changes_for, parse
+from bot.checkins.queries import CheckInStatus, Step, is_unanswered
+from bot.checkins.views import known_signs
+from bot.core.models import CheckIn
+from bot.staff.digest import next_digest_at
 from tests.support.clinic import clinic_data, registry
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.clinic_config import EXAMPLE_CONFIG, ConfigError, load_clinics
+from bot.core.clinic_config import EXAMPLE_CONFIG, ConfigError, load_clinics
 
 EXAMPLE: dict[str, Any] = yaml.safe_load(EXAMPLE_CONFIG.read_text())
 
@@ -79,8 +79,8 @@ BAD_CONFIGS: list[tuple[str, Any, str]] = [
 
 
 def test_clinic_wordings_are_read_with_the_same_context_rules(tmp_path: Path) -> None:
+    from bot.core.triage_wordings import clinic_wordings
     from bot.domain.triage import Level, Report, triage
-    from bot.triage_wordings import clinic_wordings
 
     data = _mutated(lambda d: _clinic(d)["triage"].update(
         wordings={"hot_site": {"en": ["knee is a toaster"], "es": ["echa fuego"]}}))

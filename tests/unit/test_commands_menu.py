@@ -7,10 +7,10 @@ from typing import Any
 from telegram import BotCommand, BotCommandScope
 from telegram.error import NetworkError
 
-from bot.commands_menu import PATIENT_COMMANDS, STAFF_COMMANDS, patient_commands, publish
-from bot.db import Database
-from bot.services import Services
-from bot.settings import Settings
+from bot.core.db import Database
+from bot.core.services import Services
+from bot.core.settings import Settings
+from bot.ptb.commands_menu import PATIENT_COMMANDS, STAFF_COMMANDS, patient_commands, publish
 from tests.support.clinic import STAFF_CHAT_ID, registry
 
 

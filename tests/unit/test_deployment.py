@@ -26,7 +26,7 @@ import typer
 import yaml
 
 from bot.cli import app
-from bot.settings import Settings
+from bot.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.models import MessageKind, MessageStatus
+from bot.core.models import MessageKind, MessageStatus
 from jobs.claims import Due
 from jobs.pacing import ChatSpacer
 from jobs.telegram_send import RetryPolicy, is_ambiguous, outcome_for_error

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.telegram_request import TelegramWatch, method_of, outcome_of
+from bot.ptb.request import TelegramWatch, method_of, outcome_of
 from bot.web.health import OK, assess, scheduler_state, telegram_state, tick_age
 from bot.web.server import HealthPolicy
 

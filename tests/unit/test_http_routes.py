@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from bot.settings import Settings
+from bot.core.settings import Settings
 from bot.web import server
 
 

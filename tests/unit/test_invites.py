@@ -9,14 +9,7 @@ import pytest
 
 from bot.domain.durations import IsoDuration
 from bot.domain.enrolment import duration_parts, first_session_problem, next_screening_question
-from bot.invites import (
-    InviteRequestError,
-    deep_link,
-    hash_token,
-    is_well_formed,
-    new_token,
-    validate_request,
-)
+from bot.enrolment.invites import InviteRequestError, deep_link, hash_token, is_well_formed, new_token, validate_request
 from tests.support.clinic import registry
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)

@@ -1,10 +1,10 @@
-"""The logging safety net and context helpers of ``bot.logging``."""
+"""The logging safety net and context helpers of ``bot.core.logging``."""
 
 from __future__ import annotations
 
 import structlog
 
-from bot.logging import (
+from bot.core.logging import (
     REDACTED,
     bind_contextvars,
     bind_patient,

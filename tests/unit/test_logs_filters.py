@@ -9,8 +9,8 @@ import pytest
 
 from bot.cli.common import CliError
 from bot.cli.logs_cmd import as_json_line, as_table_row, parse_moment
-from bot.models import AuditEvent
-from bot.store.audit_log import AuditFilter, levels_from, normalise_level
+from bot.core.audit_log import AuditFilter, levels_from, normalise_level
+from bot.core.models import AuditEvent
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.clinic_config import Protocol, QuietHours
+from bot.core.clinic_config import Protocol, QuietHours
+from bot.core.models import MessageKind
 from bot.domain.durations import IsoDuration
 from bot.domain.message_plan import (
     KINDS,
@@ -22,7 +23,6 @@ from bot.domain.message_plan import (
 )
 from bot.domain.quiet_hours import is_quiet
 from bot.domain.schedule import SessionInfo, initial_sessions, reschedule_following
-from bot.models import MessageKind
 
 NY = ZoneInfo("America/New_York")
 NIGHT = QuietHours(start=time(21), end=time(8))

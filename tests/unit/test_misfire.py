@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.models import MessageKind
 from bot.domain.misfire import Action, decide
-from bot.models import MessageKind
 
 DUE = datetime(2026, 4, 7, 12, 0, tzinfo=UTC)
 H = timedelta(hours=1)

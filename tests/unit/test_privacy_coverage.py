@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import SQLModel
 
-import bot.models  # noqa: F401  (registers every table)
-from bot.store.privacy import DETACHED_TABLES, ERASED_TABLES, TOMBSTONE_TABLES
+import bot.core.models  # noqa: F401  (registers every table)
+from bot.selfservice.privacy import DETACHED_TABLES, ERASED_TABLES, TOMBSTONE_TABLES
 
 
 def test_every_table_that_references_patient_data_is_erased_detached_or_tombstoned() -> None:
@@ -16,7 +16,7 @@ def test_every_table_that_references_patient_data_is_erased_detached_or_tombston
         if targets & personal:
             assert table.name in handled, (
                 f"table {table.name!r} references {sorted(targets & personal)}: teach "
-                "bot.store.privacy.erase_user (and its table sets) what /delete does with it")
+                "bot.selfservice.privacy.erase_user (and its table sets) what /delete does with it")
 
 
 def test_the_table_sets_name_real_tables() -> None:

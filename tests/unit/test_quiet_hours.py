@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.clinic_config import QuietHours
+from bot.core.clinic_config import QuietHours
 from bot.domain.quiet_hours import (
     QuietSpec,
     first_instant_at_or_after,

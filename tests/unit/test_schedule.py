@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.models import SessionStatus
 from bot.domain.durations import IsoDuration, add_months, resolve_local
 from bot.domain.schedule import (
     SESSION_STATUSES,
@@ -18,7 +19,6 @@ from bot.domain.schedule import (
     session_times,
     shift,
 )
-from bot.models import SessionStatus
 
 NY = ZoneInfo("America/New_York")
 P4W = IsoDuration.parse("P4W")

@@ -15,7 +15,7 @@ from bot.domain.staff_input import (
     parse_session_number,
     split_clinic,
 )
-from bot.staff_actions import split_done_args
+from bot.staff.staff_actions import split_done_args
 from messages.render import default_catalog, placeholders
 
 NEW_YORK = ZoneInfo("America/New_York")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.clinic_config import Triage, load_clinics
+from bot.core.clinic_config import Triage, load_clinics
 from bot.domain.durations import IsoDuration
 from bot.domain.triage import (
     CHECKLIST_SIGNS,

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from bot.settings import Settings
+from bot.core.settings import Settings
 from bot.web.webhook import webhook_path
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.core.models import MessageKind, Patient
 from bot.demo.director import Director
 from bot.demo.scenes import course
-from bot.models import MessageKind, Patient
 
 
 async def checkin_scene(demo: Director) -> None:

@@ -13,9 +13,17 @@ from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
+from bot.core import patients
+from bot.core.models import (
+    Course,
+    MessageKind,
+    MessageStatus,
+    Patient,
+    ScheduledMessage,
+    SessionStatus,
+    TreatmentSession,
+)
 from bot.demo.director import Director
-from bot.models import Course, MessageKind, MessageStatus, Patient, ScheduledMessage, SessionStatus, TreatmentSession
-from bot.store import patients
 
 CONFIRM = "✅ Confirm"
 UPCOMING = (SessionStatus.PLANNED, SessionStatus.CONFIRMED)

@@ -7,7 +7,7 @@ clinic time) for the scenes that follow.
 from __future__ import annotations
 
 from bot.demo.director import Director
-from bot.invites import create_invite
+from bot.enrolment.invites import create_invite
 
 WAIT = 10.0
 

@@ -6,8 +6,8 @@ sessions done (``/done``) is shown in the course scene, on each session day.
 
 from __future__ import annotations
 
+from bot.core import patients
 from bot.demo.director import Director
-from bot.store import patients
 
 
 async def staff_scene(demo: Director) -> None:

@@ -29,8 +29,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from bot import audit
-from bot.clinic_config import ClinicRegistry
+from bot.core import audit
+from bot.core.clinic_config import ClinicRegistry
 from bot.web.console import (
     csrf,
     views_actions,

@@ -31,11 +31,11 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import audit
-from bot.models import ConsoleLogin
+from bot.core import audit
+from bot.core.models import ConsoleLogin
 
 if TYPE_CHECKING:
-    from bot.services import Services
+    from bot.core.services import Services
 
 LINK_VALIDITY = timedelta(minutes=10)
 TOKEN_BYTES = 32

@@ -15,8 +15,8 @@ import sys
 from datetime import timedelta
 from typing import TextIO
 
-from bot.clinic_config import Clinic
-from bot.services import Services
+from bot.core.clinic_config import Clinic
+from bot.core.services import Services
 from bot.web.console.auth import issue_link
 
 DEMO_LINK_VALIDITY = timedelta(days=7)

@@ -24,10 +24,10 @@ from jinja2 import Environment
 from markupsafe import Markup
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import audit
-from bot.clinic_config import Clinic
-from bot.services import Services
-from bot.staff_views import CheckInView
+from bot.core import audit
+from bot.core.clinic_config import Clinic
+from bot.core.services import Services
+from bot.staff.staff_views import CheckInView
 from bot.web.console.sessions import SessionCodec, StaffSession
 from bot.web.server import WebContext
 from messages.render import LANGUAGES, Safe, format_clock, format_when

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from babel.units import format_unit
 
-from bot.clinic_config import Protocol
+from bot.core.clinic_config import Protocol
 from bot.domain.durations import IsoDuration
 from bot.domain.message_plan import CHECKIN, FOLLOWUP, REMINDER, PlannedMessage, plan_messages
 from bot.domain.quiet_hours import QuietSpec

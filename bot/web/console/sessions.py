@@ -28,8 +28,8 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.logging import get_logger
-from bot.settings import Settings
+from bot.core.logging import get_logger
+from bot.core.settings import Settings
 
 log = get_logger("aftercare.web.console")
 

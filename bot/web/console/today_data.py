@@ -17,9 +17,9 @@ from sqlalchemy import or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.models import CheckIn, Course, Patient, PatientStatus, SessionStatus, TreatmentSession
 from bot.domain.durations import resolve_local
-from bot.models import CheckIn, Course, Patient, PatientStatus, SessionStatus, TreatmentSession
-from bot.staff_views import AlertView, CheckInView, open_alerts
+from bot.staff.staff_views import AlertView, CheckInView, open_alerts
 
 LEVEL_ORDER = {"emergency": 0, "urgent": 1, "watch": 2, "ok": 3}
 SCHEDULED_KINDS = ("checkin", "followup")

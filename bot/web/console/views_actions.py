@@ -1,9 +1,9 @@
 """The patient page's forms: book, reschedule, mark done, mark missed, cancel a session.
 
 Each form runs exactly what ``/book``, ``/reschedule``, ``/done``, ``/missed``
-and ``/cancel_session`` run: the typed values go through ``bot.staff_actions``
+and ``/cancel_session`` run: the typed values go through ``bot.staff.staff_actions``
 (the same readers of labels, session numbers and clinic-clock times) into
-``bot.course_ops`` (validation, write, audit as ``staff:<id>``, re-planned
+``bot.courses.course_ops`` (validation, write, audit as ``staff:<id>``, re-planned
 reminders and check-ins), in one transaction. A refusal is a ``StaffError``:
 nothing is written, the page comes back (400) with the reason beside the form,
 and a ``console_action_refused`` audit event says who tried what. Success
@@ -23,11 +23,11 @@ from aiohttp import web
 from multidict import MultiMapping
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import staff_actions
-from bot.course_ops import SessionResult
+from bot.core.models import Patient
+from bot.courses.course_ops import SessionResult
 from bot.domain.datetime_input import HELP_EXAMPLES
-from bot.models import Patient
-from bot.staff_actions import StaffError, label_of, session_number_of
+from bot.staff import staff_actions
+from bot.staff.staff_actions import StaffError, label_of, session_number_of
 from bot.web.console.page import Console, see_other, staff_only
 from bot.web.console.views_patient import FormState, not_found, show_patient
 from messages.render import Safe

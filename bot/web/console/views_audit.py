@@ -3,7 +3,7 @@
 Filters are the CLI's: patient label, event names (comma-separated), minimum
 level, since/until as an ISO time (UTC when it has no offset) or a duration
 ago (``30m``, ``2h``, ``7d``), read by the CLI's own ``parse_moment`` and
-turned into the same ``bot.store.audit_log.AuditFilter``. The clinic filter is
+turned into the same ``bot.core.audit_log.AuditFilter``. The clinic filter is
 not offered: it is always the signed-in staff member's clinic.
 
 Events may name people by Telegram id (``actor=user:123``, a detail such as
@@ -28,9 +28,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cli.common import CliError
 from bot.cli.logs_cmd import parse_moment
-from bot.models import AuditEvent, Patient
-from bot.staff_actions import StaffError, label_of
-from bot.store.audit_log import LEVELS, AuditFilter, newest, normalise_level
+from bot.core.audit_log import LEVELS, AuditFilter, newest, normalise_level
+from bot.core.models import AuditEvent, Patient
+from bot.staff.staff_actions import StaffError, label_of
 from bot.web.console.page import Console, staff_only
 
 PAGE_SIZE = 50

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot import audit
-from bot.models import ConsoleLogin
+from bot.core import audit
+from bot.core.models import ConsoleLogin
 from bot.web.console import auth
 from bot.web.console.page import (
     Console,

@@ -6,7 +6,7 @@ clinic's patient is "not found" exactly like a label that does not exist.
 The same function renders the page after a refused form, with the error next
 to that form and the values typed kept (status 400), so nothing is retyped.
 
-The chart is a separate image route, drawn by ``bot.charts`` in a worker
+The chart is a separate image route, drawn by ``bot.core.charts`` in a worker
 thread; it is part of viewing the page (which is audited) and not audited on
 its own.
 """
@@ -22,10 +22,10 @@ from aiohttp import web
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.charts import ChartLabels, render_chart
-from bot.models import MessageStatus, ScheduledMessage, TreatmentSession
-from bot.staff_actions import StaffError, label_of
-from bot.staff_views import Timeline, find_patient, timeline
+from bot.core.charts import ChartLabels, render_chart
+from bot.core.models import MessageStatus, ScheduledMessage, TreatmentSession
+from bot.staff.staff_actions import StaffError, label_of
+from bot.staff.staff_views import Timeline, find_patient, timeline
 from bot.web.console.page import Console, message_page, staff_only
 
 COURSE_KINDS = ("reminder", "checkin", "followup", "nudge")

@@ -1,6 +1,6 @@
 """Patients: the clinic's active and paused patients, filtered and paged.
 
-The rows are ``bot.staff_views.patient_rows`` (the same list as ``/patients``
+The rows are ``bot.staff.staff_views.patient_rows`` (the same list as ``/patients``
 and ``aftercare patients``); filters are applied to them in memory, which is
 fine at clinic scale (hundreds of patients, a fixed number of queries).
 Filter values arrive in the query string and anything not on offer is
@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 from aiohttp import web
 from multidict import MultiMapping
 
-from bot.staff_views import PatientRow, paginate, patient_rows
-from bot.store.patients import LIVE_STATUSES
+from bot.core.patients import LIVE_STATUSES
+from bot.staff.staff_views import PatientRow, paginate, patient_rows
 from bot.web.console.page import Console, staff_only
 
 PAGE_SIZE = 20

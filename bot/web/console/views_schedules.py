@@ -18,7 +18,7 @@ from aiohttp import web
 from multidict import MultiMapping
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.clinic_config import Clinic
+from bot.core.clinic_config import Clinic
 from bot.domain.datetime_input import HELP_EXAMPLES, InputError, Problem
 from bot.domain.staff_input import parse_booking_time
 from bot.domain.timezones import COMMON_TIMEZONES, TimezoneError, parse_timezone

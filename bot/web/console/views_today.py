@@ -19,12 +19,12 @@ from datetime import timedelta
 from aiohttp import web
 from telegram.ext import CallbackContext
 
-from bot.handlers.alerts import show_acknowledged
-from bot.models import Patient
-from bot.store import alerts
+from bot.checkins import alert_queries as alerts
+from bot.checkins.alert_handlers import show_acknowledged
+from bot.checkins.alert_texts import Acknowledgement
+from bot.core.models import Patient
 from bot.web.console import today_data
 from bot.web.console.page import Console, message_page, see_other, staff_only
-from jobs.alert_texts import Acknowledgement
 
 
 @staff_only

@@ -1,0 +1,114 @@
+"""The staff chat's Acknowledge button: who took an alert, and when, on every copy of it.
+
+Only the clinic's staff (``clinic.staff.user_ids``) may acknowledge; anyone
+else in the group gets a neutral refusal and an audit event. The first press
+wins (a conditional UPDATE); later presses are told who already has it. An
+acknowledgement stops the re-alerts and edits every post of the alert to
+show the name and time, so nobody in the chat picks it up twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from telegram import CallbackQuery, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+
+from bot.checkins import alert_queries as alerts
+from bot.checkins import alert_texts
+from bot.checkins.alert_texts import Acknowledgement
+from bot.core import audit
+from bot.core.callbacks import Action, decode, pattern
+from bot.core.clinic_config import Clinic
+from bot.core.logging import get_logger
+from bot.core.models import Alert, Patient
+from bot.core.services import Services, services
+from messages.render import format_clock
+
+log = get_logger("aftercare.alerts")
+
+
+async def on_acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    svc = services(context)
+    parsed = decode(query.data)
+    alert_id = parsed.int_arg(0) if parsed is not None else None
+    async with svc.db.session() as session:
+        alert = await alerts.get(session, alert_id) if alert_id is not None else None
+    clinic = svc.clinics.get(alert.clinic_id) if alert is not None else None
+    language = alert_texts.staff_language(clinic)
+    if alert is None or clinic is None:
+        await query.answer(svc.text("common.expired_button", language))
+        return
+    if not clinic.is_staff(query.from_user.id):
+        await _refuse(svc, query, alert, clinic)
+        return
+    now = svc.clock.now()
+    async with svc.db.session() as session:
+        won = await alerts.acknowledge(session, alert.id or 0, query.from_user.id, now)
+        if won:
+            await alerts.cancel_pending_realerts(session, alert.id or 0)
+            patient = await session.get(Patient, alert.patient_id)
+            audit.record(session, "alert_acknowledged", clinic_id=clinic.id,
+                         patient_label=patient.label if patient else None,
+                         actor=audit.staff_actor(query.from_user.id), alert=alert.id, alert_level=alert.level)
+        fresh = await alerts.get(session, alert.id or 0)
+    if not won:
+        at = fresh.acknowledged_at if fresh is not None and fresh.acknowledged_at else now
+        await query.answer(svc.text("alerts.already_acknowledged", language, clinic,
+                                    time=format_clock(at, clinic.tz, language)))
+        return
+    await query.answer(svc.text("alerts.ack_done", language, clinic))
+    await show_acknowledged(svc, context, alert.id or 0, Acknowledgement(query.from_user.full_name, now))
+
+
+async def _refuse(svc: Services, query: CallbackQuery, alert: Alert, clinic: Clinic) -> None:
+    """Not staff: a neutral answer for them, an audit event for the clinic."""
+    async with svc.db.session() as session:
+        audit.record(session, "alert_ack_refused", clinic_id=clinic.id, actor=f"telegram:{query.from_user.id}",
+                     level="warning", alert=alert.id)
+    language = alert_texts.staff_language(clinic)
+    await query.answer(svc.text("alerts.only_staff", language, clinic), show_alert=True)
+
+
+async def show_acknowledged(
+    svc: Services, context: ContextTypes.DEFAULT_TYPE, alert_id: int, ack: Acknowledgement
+) -> None:
+    """Edit every staff post of the alert: the summary, who acknowledged it and when, no button."""
+    async with svc.db.session() as session:
+        alert = await alerts.get(session, alert_id)
+        posts = await alerts.staff_posts(session, alert_id)
+        text = await alert_texts.staff_text(session, svc, alert, acknowledged=ack) if alert else None
+    clinic = svc.clinics.get(alert.clinic_id) if alert is not None else None
+    if text is None or clinic is None:
+        return
+    for post in posts:
+        await _edit(context, clinic.staff.chat_id, post.telegram_message_id or 0, text)
+
+
+async def _edit(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int, text: str) -> None:
+    """Best effort, one wait for a 429: the acknowledgement itself is already stored."""
+    for _ in range(2):
+        try:
+            await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
+                                                parse_mode=ParseMode.HTML, reply_markup=None)
+            return
+        except RetryAfter as exc:
+            retry = exc.retry_after
+            await asyncio.sleep(retry if isinstance(retry, int | float) else retry.total_seconds())
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                log.info("alert_edit_failed", error=type(exc).__name__)
+            return
+        except TelegramError as exc:
+            log.info("alert_edit_failed", error=type(exc).__name__)
+            return
+
+
+def handlers() -> list[BaseHandler[Any, Any, Any]]:
+    return [CallbackQueryHandler(on_acknowledge, pattern=pattern(Action.ACK_ALERT))]

@@ -1,0 +1,109 @@
+"""Reading the audit trail: the queries behind ``aftercare logs`` (and anything else that lists events).
+
+The statements are plain ``select`` objects, so the CLI runs them on a
+synchronous session and the bot could run them on an async one. Every filter
+combination is served by an index on ``(column, at)`` or ``at`` walked
+backwards, which keeps "the newest 50" fast on millions of rows (see
+``bench/logs.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from bot.core.models import AuditEvent
+
+LEVELS = ("debug", "info", "warning", "error", "critical")
+_ALIASES = {"warn": "warning", "err": "error", "fatal": "critical"}
+
+
+def normalise_level(level: str) -> str:
+    """``WARN`` -> ``warning``; raises ``ValueError`` for anything that is not a level."""
+    name = _ALIASES.get(level.strip().lower(), level.strip().lower())
+    if name not in LEVELS:
+        raise ValueError(f"unknown level {level!r} (use one of {', '.join(LEVELS)})")
+    return name
+
+
+def levels_from(minimum: str) -> tuple[str, ...]:
+    """The levels at or above ``minimum``: ``--level warning`` also shows errors."""
+    return LEVELS[LEVELS.index(normalise_level(minimum)):]
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """What to show; ``None``/empty means "any". ``since`` is inclusive, ``until`` exclusive."""
+
+    clinic_id: str | None = None
+    patient_label: str | None = None
+    events: tuple[str, ...] = ()
+    min_level: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def conditions(self) -> Iterable[Any]:
+        if self.clinic_id is not None:
+            yield col(AuditEvent.clinic_id) == self.clinic_id
+        if self.patient_label is not None:
+            yield col(AuditEvent.patient_label) == self.patient_label.upper()
+        if len(self.events) == 1:
+            yield col(AuditEvent.event) == self.events[0]
+        elif self.events:
+            yield col(AuditEvent.event).in_(self.events)
+        if self.min_level is not None:
+            wanted = levels_from(self.min_level)
+            if wanted != LEVELS:
+                yield col(AuditEvent.level).in_(wanted)
+        if self.since is not None:
+            yield col(AuditEvent.at) >= self.since
+        if self.until is not None:
+            yield col(AuditEvent.at) < self.until
+
+    def matches(self, row: AuditEvent) -> bool:
+        """The same test as ``conditions``, on a loaded row."""
+        return (
+            (self.clinic_id is None or row.clinic_id == self.clinic_id)
+            and (self.patient_label is None or row.patient_label == self.patient_label.upper())
+            and (not self.events or row.event in self.events)
+            and (self.min_level is None or row.level in levels_from(self.min_level))
+            and (self.since is None or _aware(row.at) >= self.since)
+            and (self.until is None or _aware(row.at) < self.until)
+        )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def newest(flt: AuditFilter, limit: int) -> Any:
+    """The ``limit`` newest matching events, newest first (callers print them reversed)."""
+    return (
+        select(AuditEvent)
+        .where(*flt.conditions())
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+        .limit(limit)
+    )
+
+
+def between_ids(above: int, up_to: int) -> Any:
+    """All events with ``above < id <= up_to``, oldest first; ``--follow`` filters them with ``matches``.
+
+    A primary-key range and no other condition: SQLite's planner (without
+    ANALYZE statistics) would otherwise walk a filter's index for every poll.
+    """
+    return (
+        select(AuditEvent)
+        .where(col(AuditEvent.id) > above, col(AuditEvent.id) <= up_to)
+        .order_by(col(AuditEvent.id))
+    )
+
+
+def highest_id() -> Any:
+    """The newest row id in the whole table (primary-key lookup, no filter)."""
+    return select(func.max(AuditEvent.id))

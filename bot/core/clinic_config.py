@@ -1,0 +1,369 @@
+"""Clinic configuration: the YAML a clinic edits, validated before anything runs.
+
+A bad file must never surface as a traceback at 3 a.m.: every problem becomes
+one line naming the file, the field path and what is wrong (``ConfigError``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.domain.durations import DurationError, IsoDuration
+from bot.domain.triage_wordings import Wording, phrase_problem, wordings_of
+
+SUPPORTED_LANGUAGES = ("en", "es")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+def _parse_duration(value: Any) -> IsoDuration:
+    if isinstance(value, IsoDuration):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 duration string such as P2D or PT6H")
+    try:
+        parsed = IsoDuration.parse(value)
+    except DurationError as exc:
+        raise ValueError(str(exc)) from None
+    if parsed.negative:
+        raise ValueError(f"{value!r} is negative; offsets count forward from their anchor")
+    if parsed.is_zero:
+        raise ValueError(f"{value!r} is zero")
+    return parsed
+
+
+Offset = Annotated[IsoDuration, BeforeValidator(_parse_duration), PlainSerializer(str)]
+
+
+def _parse_clock(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        # YAML 1.1 reads an unquoted 21:00 as the sexagesimal number 1260.
+        hours, minutes = divmod(value, 60)
+        value = f"{hours:02d}:{minutes:02d}"
+    if not isinstance(value, str) or not re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+        raise ValueError("must be a time of day as HH:MM, e.g. \"21:00\"")
+    hours, minutes = (int(part) for part in value.strip().split(":"))
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"{value!r} is not a valid time of day")
+    return time(hours, minutes)
+
+
+ClockTime = Annotated[time, BeforeValidator(_parse_clock), PlainSerializer(lambda t: t.strftime("%H:%M"))]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class QuietHours(_Strict):
+    """No reminders or check-ins between ``start`` and ``end`` (patient's local time)."""
+
+    start: ClockTime = time(21, 0)
+    end: ClockTime = time(8, 0)
+
+
+class Contact(_Strict):
+    phone: str = Field(min_length=3)
+    hours: str = Field(min_length=1)
+    after_hours: str = Field(min_length=3)
+
+
+class Staff(_Strict):
+    chat_id: int
+    user_ids: list[int] = Field(min_length=1)
+
+
+class SessionCount(_Strict):
+    min: int = Field(ge=1, le=12)
+    max: int = Field(ge=1, le=12)
+    default: int | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SessionCount:
+        if self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        if self.default is not None and not self.min <= self.default <= self.max:
+            raise ValueError(f"default ({self.default}) is outside min..max ({self.min}..{self.max})")
+        return self
+
+    @property
+    def planned(self) -> int:
+        return self.default if self.default is not None else self.min
+
+
+class Protocol(_Strict):
+    """How one treated area is run: how many sessions, how far apart, what is sent when."""
+
+    name: dict[str, str]
+    sessions: SessionCount
+    interval: Offset
+    reminders_before: list[Offset] = Field(default_factory=list)
+    checkins_after: list[Offset] = Field(default_factory=list)
+    followups_after_last: list[Offset] = Field(default_factory=list)
+
+
+class Triage(_Strict):
+    """Clinic-tunable thresholds of the triage rules, and the clinic's own wordings of signs.
+
+    ``wordings``: ``{sign: {language: [phrase, ...]}}``, e.g. local slang for a
+    hot injection site; matched as whole words after the same normalising and
+    context rules as the built-in wordings (``bot.domain.triage_wordings``).
+    """
+
+    fever_celsius: float = Field(default=38.0, ge=37.0, le=40.0)
+    high_soreness: int = Field(default=7, ge=1, le=10)
+    early_window: Offset = IsoDuration(days=3)
+    day7_soreness: int = Field(default=7, ge=1, le=10)
+    wordings: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+
+    @field_validator("wordings")
+    @classmethod
+    def _known_signs_and_languages(cls, value: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, list[str]]]:
+        for sign, by_language in value.items():
+            for language, phrases in by_language.items():
+                if language not in SUPPORTED_LANGUAGES:
+                    supported = ", ".join(SUPPORTED_LANGUAGES)
+                    raise ValueError(f"{sign}.{language}: unsupported language {language!r} (supported: {supported})")
+                for index, phrase in enumerate(phrases):
+                    problem = phrase_problem(sign, phrase)
+                    if problem is not None:
+                        where = sign if problem.startswith("unknown sign") else f"{sign}.{language}[{index}]"
+                        raise ValueError(f"{where}: {problem}")
+        return value
+
+    def wording_rows(self) -> tuple[Wording, ...]:
+        return wordings_of(self.wordings)
+
+
+class Timing(_Strict):
+    """Delays for nudges, re-alerts, the daily digest and extra check-ins."""
+
+    nudge_after: Offset = IsoDuration(seconds=4 * 3600)
+    realert_every: Offset = IsoDuration(seconds=15 * 60)
+    watch_recheck_after: Offset = IsoDuration(seconds=18 * 3600)
+    digest_at: ClockTime = time(8, 0)
+    checkin_late_limit: Offset = IsoDuration(seconds=12 * 3600)
+
+
+class Clinic(_Strict):
+    id: str
+    name: str = Field(min_length=1)
+    timezone: str
+    languages: list[str] = Field(min_length=1)
+    quiet_hours: QuietHours = QuietHours()
+    contact: Contact
+    emergency_number: str = Field(min_length=2)
+    staff: Staff
+    timing: Timing = Timing()
+    triage: Triage = Triage()
+    label_prefix: str = Field(default="P", pattern=r"^[A-Z]{1,3}$")
+    protocols: dict[str, Protocol] = Field(min_length=1)
+    texts: dict[str, dict[str, str]] = Field(default_factory=dict)
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError("must be 1-32 lowercase letters, digits, '-' or '_'")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {value!r} (use an IANA name such as Europe/Madrid)") from None
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _supported_languages(cls, value: list[str]) -> list[str]:
+        for language in value:
+            if language not in SUPPORTED_LANGUAGES:
+                raise ValueError(f"unsupported language {language!r} (supported: {', '.join(SUPPORTED_LANGUAGES)})")
+        if len(set(value)) != len(value):
+            raise ValueError("lists a language twice")
+        return value
+
+    @field_validator("protocols")
+    @classmethod
+    def _area_ids(cls, value: dict[str, Protocol]) -> dict[str, Protocol]:
+        for area in value:
+            if not _ID.match(area):
+                raise ValueError(f"area id {area!r} must be lowercase letters, digits, '-' or '_'")
+        return value
+
+    @field_validator("texts")
+    @classmethod
+    def _text_languages(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for language in value:
+            if language not in SUPPORTED_LANGUAGES:
+                raise ValueError(f"texts for unsupported language {language!r}")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def protocol(self, area: str) -> Protocol:
+        return self.protocols[area]
+
+    def area_name(self, area: str, language: str) -> str:
+        names = self.protocols[area].name
+        return names.get(language) or names.get(self.default_language) or area
+
+    def is_staff(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.staff.user_ids
+
+
+class ClinicsFile(_Strict):
+    clinics: list[Clinic] = Field(min_length=1)
+
+    @field_validator("clinics")
+    @classmethod
+    def _unique_ids(cls, value: list[Clinic]) -> list[Clinic]:
+        seen: set[str] = set()
+        for clinic in value:
+            if clinic.id in seen:
+                raise ValueError(f"duplicate clinic id {clinic.id!r}")
+            seen.add(clinic.id)
+        return value
+
+
+class ConfigError(Exception):
+    """A clinic file problem, already phrased as the one line a person should read."""
+
+
+class ClinicRegistry:
+    """The loaded clinics, looked up by id; the rest of the app only sees this."""
+
+    def __init__(self, clinics: list[Clinic], source: Path | None = None) -> None:
+        self._by_id = {clinic.id: clinic for clinic in clinics}
+        self.source = source
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def get(self, clinic_id: str) -> Clinic | None:
+        return self._by_id.get(clinic_id)
+
+    def __getitem__(self, clinic_id: str) -> Clinic:
+        return self._by_id[clinic_id]
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self._by_id)
+
+    def staff_clinics(self, user_id: int | None, chat_id: int | None = None) -> list[Clinic]:
+        """Clinics where this user is staff (and, if given, the chat is theirs or private)."""
+        found = []
+        for clinic in self._by_id.values():
+            if not clinic.is_staff(user_id):
+                continue
+            if chat_id is None or chat_id == user_id or chat_id == clinic.staff.chat_id:
+                found.append(clinic)
+        return found
+
+    def clinic_for_staff_chat(self, chat_id: int) -> Clinic | None:
+        return next((c for c in self._by_id.values() if c.staff.chat_id == chat_id), None)
+
+
+def _field_path(loc: tuple[int | str, ...], data: Any) -> str:
+    """Render a pydantic location as ``clinics[0](riverside).protocols.knee.interval``."""
+    out = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            try:
+                node = node[part]
+                if isinstance(node, dict) and isinstance(node.get("id"), str):
+                    out += f"({node['id']})"
+            except (IndexError, KeyError, TypeError):
+                node = None
+        else:
+            if part.startswith("function-") or part in {"constrained-str"}:
+                continue
+            out += ("." if out else "") + str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out or "(top level)"
+
+
+def _describe(error: dict[str, Any]) -> str:
+    message = str(error["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    if error["type"] == "extra_forbidden":
+        return "unknown key (check the spelling against config/clinic.example.yaml)"
+    if error["type"] == "missing":
+        return "is required but missing"
+    return message
+
+
+def parse_clinics(data: Any, source: Path | str = "<config>") -> ClinicRegistry:
+    """Validate already-loaded YAML data; raise ``ConfigError`` with one line on failure."""
+    try:
+        parsed = ClinicsFile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        path = _field_path(tuple(first["loc"]), data)
+        more = exc.error_count() - 1
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        raise ConfigError(f"{source}: {path}: {_describe(dict(first))}{suffix}") from None
+    return ClinicRegistry(parsed.clinics, Path(source) if isinstance(source, str) else source)
+
+
+def load_clinics(path: Path) -> ClinicRegistry:
+    """Read and validate a clinic YAML file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read file ({exc.__class__.__name__})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"{path}: {where}YAML syntax error: {problem}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: (top level): must be a mapping with a 'clinics' list")
+    return parse_clinics(data, path)
+
+
+EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "config" / "clinic.example.yaml"
+
+
+def default_config_path(configured: Path | None) -> Path:
+    """``AFTERCARE_CLINIC_CONFIG``, else ``./clinic.yaml``, else the shipped example."""
+    if configured is not None:
+        return configured
+    local = Path("clinic.yaml")
+    return local if local.exists() else EXAMPLE_CONFIG

@@ -1,0 +1,17 @@
+"""The clinic's own triage wordings as rules, for the places that triage patient text."""
+
+from __future__ import annotations
+
+from bot.core.clinic_config import Clinic, ClinicRegistry
+from bot.domain.triage_lexicon import Rule
+from bot.domain.triage_wordings import all_wordings, compile_wordings
+
+
+def clinic_wordings(clinic: Clinic | None) -> tuple[Rule, ...]:
+    """The rules for ``clinic``'s wordings (none without a clinic)."""
+    return compile_wordings(clinic.triage.wording_rows()) if clinic is not None else ()
+
+
+def every_clinic_wordings(clinics: ClinicRegistry) -> tuple[Rule, ...]:
+    """All clinics' wordings: for text typed before the bot knows whose patient it is."""
+    return compile_wordings(all_wordings(c.triage.wording_rows() for c in clinics))

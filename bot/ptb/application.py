@@ -1,0 +1,82 @@
+"""Builds the PTB ``Application``: the Bot API endpoint, rate limiter, and every handler.
+
+The handler list below is the whole surface of the bot, in priority order, the
+way PTB's examples wire theirs in ``main()``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseHandler, TypeHandler
+
+from bot.core import metrics
+from bot.core.logging import bind_contextvars, clear_contextvars, new_correlation_id
+from bot.core.services import SERVICES_KEY, Services
+from bot.ptb import chat as common
+from bot.ptb.job_queue import LoggedJobQueue
+from bot.ptb.request import ObservedRequest, TelegramWatch
+from bot.ptb.update_processor import PerChatUpdateProcessor
+
+
+def feature_handlers() -> list[BaseHandler[Any, Any, Any]]:
+    """Each feature module exposes ``handlers()``: the PTB counterpart of an aiogram router.
+
+    Order matters: the first matching handler in the group wins, so staff commands and
+    invite deep links come before the patient flows and the catch-alls come last.
+    """
+    from bot.checkins import handlers as checkin
+    from bot.courses import reminder_handlers as reminders
+    from bot.enrolment import handlers as enrolment
+    from bot.ptb import chat as common
+    from bot.ptb import text_router as router
+    from bot.selfservice import handlers as selfservice
+    from bot.staff import console_link
+    from bot.staff import handlers as staff
+
+    return [
+        *staff.handlers(),
+        *console_link.handlers(),
+        *enrolment.handlers(),
+        *reminders.handlers(),
+        *checkin.handlers(),
+        *selfservice.handlers(),
+        *router.handlers(),
+        *common.handlers(),
+    ]
+
+
+async def _begin_update(update: object, _context: Any) -> None:
+    """Give every update a correlation id for the logs it causes."""
+    clear_contextvars()
+    bind_contextvars(correlation_id=new_correlation_id(),
+                     update_id=update.update_id if isinstance(update, Update) else None)
+    metrics.observe_update(update)
+
+
+def build_application(services: Services, *, token: str | None = None) -> Application[Any, Any, Any, Any, Any, Any]:
+    settings = services.settings
+    api = settings.telegram_api_url
+    watch = TelegramWatch()
+    builder = (
+        ApplicationBuilder()
+        .token(token or (settings.bot_token.get_secret_value() if settings.bot_token else ""))
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .rate_limiter(AIORateLimiter(overall_max_rate=29, overall_time_period=1, max_retries=5))
+        .concurrent_updates(PerChatUpdateProcessor(64))
+        .job_queue(LoggedJobQueue())  # each job run gets its own correlation id in the logs
+        # Observed transports: /healthz knows when Telegram last answered (bot/telegram_request.py).
+        .request(ObservedRequest(watch, connect_timeout=10, read_timeout=15, write_timeout=15))
+        .get_updates_request(ObservedRequest(watch, connection_pool_size=1, read_timeout=35))
+    )
+    if settings.webhook_enabled:
+        builder = builder.updater(None)
+    application = builder.build()
+    application.bot_data[SERVICES_KEY] = services
+    application.add_handler(TypeHandler(object, _begin_update), group=-100)
+    for handler in feature_handlers():
+        application.add_handler(handler)
+    application.add_error_handler(common.on_error)
+    return application

@@ -1,1 +1,0 @@
-"""Database queries, one module per aggregate. Functions take an open ``AsyncSession``."""
