@@ -94,7 +94,7 @@ def child_aftercare(production_limiter: bool) -> None:
         import importlib
 
         importlib.import_module(experiment)
-    from bot.cli import main
+    from bot.wiring import main
 
     sys.argv = ["aftercare", "run"]
     main()

@@ -1,7 +1,8 @@
 """Starting and stopping everything one bot process runs, in the right order.
 
-Used by ``aftercare run``, the demo and the end-to-end tests alike, so the
-tests exercise the same start-up path as production.
+``bot.wiring.build_runtime`` assembles a ``BotRuntime``; ``aftercare run``, the
+demo and the end-to-end tests all start it the same way, so the tests exercise
+the production start-up path.
 """
 
 from __future__ import annotations
@@ -9,52 +10,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Any
 
 import httpx
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
+from bot.core.lifecycle import Component, StartupError
 from bot.core.logging import get_logger
 from bot.core.services import Services
-from bot.ptb.application import build_application
 
 log = get_logger("aftercare.runtime")
-
-
-class Component(Protocol):
-    """A part of the process with a lifetime: scheduler, HTTP server, ..."""
-
-    async def start(self) -> None: ...
-
-    async def stop(self) -> None: ...
-
-
-class StartupError(Exception):
-    """The bot cannot start; the message is the one line shown to the operator."""
-
-
-def _components(services: Services, application: Application[Any, Any, Any, Any, Any, Any]) -> list[Component]:
-    """Scheduler jobs, the HTTP server and the command menus, started in this order."""
-    from bot.ptb import commands_menu
-    from bot.web import runtime as web_runtime
-    from jobs import runtime as jobs_runtime
-
-    return [
-        *jobs_runtime.components(services, application),
-        *web_runtime.components(services, application),
-        *commands_menu.components(services, application),
-    ]
 
 
 class BotRuntime:
     """The PTB application plus the components that live beside it."""
 
-    def __init__(self, services: Services, *, poll_interval: float = 0.0) -> None:
+    def __init__(self, services: Services, application: Application[Any, Any, Any, Any, Any, Any],
+                 components: Sequence[Component], *, poll_interval: float = 0.0) -> None:
         self.services = services
-        self.application = build_application(services)
-        self.components = _components(services, self.application)
+        self.application = application
+        self.components = list(components)
         self._poll_interval = poll_interval
         self._started: list[Component] = []
 

@@ -1,7 +1,7 @@
 """The dispatcher: one JobQueue job that sends every ScheduledMessage when it comes due.
 
 The database is the source of truth; APScheduler (PTB's JobQueue) is only
-the alarm clock. Shape (DESIGN.md, Scheduling):
+the alarm clock. Shape (docs/DESIGN.md, Scheduling):
 
 1. One one-shot job is armed for the earliest ``pending`` ``due_at``; any code
    that creates or moves a row earlier calls ``poke(due_at)`` (the planner
@@ -12,7 +12,8 @@ the alarm clock. Shape (DESIGN.md, Scheduling):
 2. When the job fires it claims due rows in batches (``jobs.claims``, with
    ``SKIP LOCKED`` on PostgreSQL), applies the patient's status and the
    misfire policy (``bot.domain.misfire``), sends the rest through the
-   per-kind senders (``jobs.senders``) concurrently under PTB's
+   per-kind senders the features wrote (``jobs.senders``, handed over by
+   ``bot.wiring``) concurrently under PTB's
    ``AIORateLimiter`` (~29/s, 429 ``retry_after`` honoured) and
    ``ChatSpacer`` (1/s per chat), records each outcome at once, yields, and
    claims the next batch. Small batches keep few rows in flight when a
@@ -43,12 +44,14 @@ import asyncio
 import contextlib
 import time
 from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.jobstores.base import JobLookupError
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, Job
 
@@ -56,23 +59,21 @@ from bot.core import audit, metrics
 from bot.core.logging import get_logger
 from bot.core.models import MessageStatus, Patient, PatientStatus
 from bot.core.services import Services
-from bot.courses import course_ops
 from bot.domain import misfire
 from jobs import claims
 from jobs.claims import Due, Outcome
 from jobs.pacing import ChatSpacer
 from jobs.policy import PATIENT_KINDS, retry_when_unsure
-from jobs.senders import SendContext, Sent, load_senders, sender_for
+from jobs.senders import SendContext, Senders, Sent
 from jobs.telegram_send import RetryPolicy, outcome_for_error
 
 log = get_logger("aftercare.dispatch")
-CONFIG_KEY = "dispatch_config"
 _JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True}
 
 
 @dataclass(frozen=True)
 class DispatchConfig:
-    """Tuning knobs; tests and the benchmark put one in ``services.extras[CONFIG_KEY]``."""
+    """Tuning knobs; tests and the benchmarks shrink them."""
 
     batch_size: int = 50
     concurrency: int = 16
@@ -83,15 +84,21 @@ class DispatchConfig:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
+BlockedHook = Callable[[AsyncSession, Services, Patient], Awaitable[object]]
+"""Called (in the recording transaction) when Telegram says a patient blocked the bot."""
+
+
 class Dispatcher:
     """Sends due ScheduledMessages; one per process, reachable as ``services.dispatcher``."""
 
     def __init__(self, services: Services, application: Application[Any, Any, Any, Any, Any, Any],
+                 senders: Senders, *, on_blocked: BlockedHook | None = None,
                  config: DispatchConfig | None = None) -> None:
         self.services = services
         self.application = application
-        found = services.extras.get(CONFIG_KEY)
-        self.config = config or (found if isinstance(found, DispatchConfig) else DispatchConfig())
+        self.senders = dict(senders)
+        self.on_blocked = on_blocked
+        self.config = config or DispatchConfig()
         self.stats: Counter[str] = Counter()
         self._spacer = ChatSpacer(self.config.per_chat_gap)
         self._job: Job[Any] | None = None
@@ -111,7 +118,6 @@ class Dispatcher:
     # ---- lifecycle -----------------------------------------------------------------------
     async def start(self) -> None:
         """Resolve orphans, start the safety job, run the catch-up pass."""
-        load_senders()
         self._stopping = False
         self._slots = asyncio.Semaphore(self.config.concurrency)
         self.services.dispatcher = self
@@ -200,7 +206,7 @@ class Dispatcher:
             return
         if self._job is not None:
             # A one-shot job that already fired is gone from APScheduler's store before PTB
-            # runs its callback; removing it again raises JobLookupError (issue 10).
+            # runs its callback; removing it again raises JobLookupError.
             with contextlib.suppress(JobLookupError):
                 self._job.schedule_removal()
         delay = (when - now).total_seconds()
@@ -335,7 +341,7 @@ class Dispatcher:
             await self._record(due, outcome, patient)
 
     async def _attempt(self, due: Due, patient: Patient | None) -> Outcome:
-        send = sender_for(due.kind)
+        send = self.senders.get(due.kind)
         if send is None:
             return Outcome(MessageStatus.FAILED, f"no sender for kind {due.kind!r}")
         assert self._slots is not None
@@ -380,12 +386,12 @@ class Dispatcher:
             log.info("message_not_sent", kind=due.kind, message=due.id, status=str(outcome.status),
                      reason=outcome.reason)
 
-    async def _side_effects(self, session: Any, due: Due, outcome: Outcome, patient: Patient | None) -> None:
+    async def _side_effects(self, session: AsyncSession, due: Due, outcome: Outcome, patient: Patient | None) -> None:
         label = patient.label if patient is not None else None
-        if outcome.blocked and patient is not None and due.kind in PATIENT_KINDS:
+        if outcome.blocked and patient is not None and due.kind in PATIENT_KINDS and self.on_blocked is not None:
             fresh = await session.get(Patient, patient.id)
             if fresh is not None:
-                await course_ops.mark_blocked(session, self.services, fresh)
+                await self.on_blocked(session, self.services, fresh)
         if outcome.status == MessageStatus.SENT:
             audit.record(session, "message_sent", clinic_id=due.clinic_id, patient_label=label,
                          kind=due.kind, message=due.id, attempts=due.attempts)

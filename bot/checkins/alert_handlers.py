@@ -10,18 +10,17 @@ show the name and time, so nobody in the chat picks it up twice.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from telegram import CallbackQuery, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter, TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
+from telegram.ext import ContextTypes
 
 from bot.checkins import alert_queries as alerts
 from bot.checkins import alert_texts
 from bot.checkins.alert_texts import Acknowledgement
 from bot.core import audit
-from bot.core.callbacks import Action, decode, pattern
+from bot.core.callbacks import decode
 from bot.core.clinic_config import Clinic
 from bot.core.logging import get_logger
 from bot.core.models import Alert, Patient
@@ -109,6 +108,3 @@ async def _edit(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: in
             log.info("alert_edit_failed", error=type(exc).__name__)
             return
 
-
-def handlers() -> list[BaseHandler[Any, Any, Any]]:
-    return [CallbackQueryHandler(on_acknowledge, pattern=pattern(Action.ACK_ALERT))]

@@ -39,11 +39,11 @@ from bot.core import audit, metrics
 from bot.core.logging import get_logger
 from bot.core.models import Alert, CheckIn, MessageKind, MessageStatus, Patient, ScheduledMessage
 from bot.core.services import Services
-from bot.courses.planner import notify_dispatcher_after_commit
 from bot.domain.triage import Level, Sign
 from jobs import claims
 from jobs.claims import Due, Outcome
-from jobs.senders import SendContext, SendResult, Sent, Skipped, sender
+from jobs.notify import notify_dispatcher_after_commit
+from jobs.senders import SendContext, SendResult, Sent, Skipped
 from jobs.telegram_send import RetryPolicy, outcome_for_error
 
 log = get_logger("aftercare.escalation")
@@ -185,13 +185,11 @@ async def _mark_delivered(svc: Services, alert_id: int, target: str) -> None:
             alert.last_posted_at = now
 
 
-@sender(MessageKind.ESCALATION)
 async def send_escalation_row(ctx: SendContext) -> SendResult:
     """The dispatcher's retry of an escalation whose immediate send failed."""
     return Sent(await send_escalation(ctx.services, ctx.bot, ctx.message))
 
 
-@sender(MessageKind.REALERT)
 async def send_realert(ctx: SendContext) -> SendResult:
     """Re-post an unacknowledged alert and schedule the next one."""
     async with ctx.session() as session:

@@ -28,8 +28,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
-from bot.checkins import alert_handlers
-from bot.checkins import notes as checkin_text
+from bot.checkins import alert_handlers, notes
 from bot.checkins import outcome as checkin_outcome
 from bot.checkins import queries as checkins
 from bot.checkins.queries import NOTE_FLOW, CheckInStatus, Step
@@ -103,7 +102,7 @@ class _Applied:
     updated: CheckIn | None = None
     lagging: CheckIn | None = None  # refused as a repeat, but the screen may be behind the row
     result: TriageResult | None = None
-    about: checkins.About | None = None  # what the check-in is about, read once per press (issue 10)
+    about: checkins.About | None = None  # what the check-in is about, read once per press
 
 
 async def _apply(svc: Services, user_id: int, press: Press, language: str) -> _Applied:
@@ -139,7 +138,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await expired(query, svc, language)
         return
     if press.code == CONFIRM:
-        await checkin_text.on_confirm(update, context, press.checkin_id, press.value)
+        await notes.on_confirm(update, context, press.checkin_id, press.value)
         return
     applied = await _apply(svc, query.from_user.id, press, language)
     patient, updated = applied.patient, applied.updated
@@ -149,7 +148,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await _show_best_effort(svc, query, applied.lagging, patient, applied.about)
         return
     # The answer is stored: the spinner and the edit are cosmetic and must never stop the outcome,
-    # above all an escalation (CLINICAL.md: urgent answers always reach patient and staff).
+    # above all an escalation (urgent answers always reach patient and staff).
     with contextlib.suppress(TelegramError):
         await query.answer()
     await _show_best_effort(svc, query, updated, patient, applied.about)
@@ -217,10 +216,10 @@ async def show(svc: Services, query: CallbackQuery, checkin: CheckIn, patient: P
             raise
 
 
-def handlers() -> list[BaseHandler[Any, Any, Any]]:
-    """Check-in and follow-up buttons, the staff Acknowledge button (free text registers with the router)."""
+def buttons() -> list[BaseHandler[Any, Any, Any]]:
+    """Check-in and follow-up buttons, the staff Acknowledge button (typed text comes via the text router)."""
     return [
         CallbackQueryHandler(on_button, pattern=pattern(Action.CHECKIN)),
         CallbackQueryHandler(on_button, pattern=pattern(Action.FOLLOWUP)),
-        *alert_handlers.handlers(),
+        CallbackQueryHandler(alert_handlers.on_acknowledge, pattern=pattern(Action.ACK_ALERT)),
     ]

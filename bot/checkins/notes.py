@@ -31,7 +31,6 @@ from bot.core.services import Services, services
 from bot.core.triage_wordings import clinic_wordings
 from bot.domain.triage import Sign, TriageResult
 from bot.domain.triage_text import read_text
-from bot.ptb import text_router as router
 from bot.ptb.chat import reply_language
 
 log = get_logger("aftercare.checkin")
@@ -39,7 +38,6 @@ MAX_NOTE = 2000
 CONFIRM_ANSWERS = ("yes", "no", "unsure")
 
 
-@router.on_text(NOTE_FLOW, triages_itself=True)
 async def on_note(update: Update, context: ContextTypes.DEFAULT_TYPE, state: ChatState | None) -> None:
     """The note after the checklist: store it, triage it with the answers, then the outcome."""
     message = update.effective_message
@@ -82,7 +80,6 @@ async def _close_message(svc: Services, context: ContextTypes.DEFAULT_TYPE, chec
         log.info("checkin_edit_failed", error=type(exc).__name__)
 
 
-@router.on_free_text
 async def on_free_text(update: Update, context: ContextTypes.DEFAULT_TYPE, _state: ChatState | None) -> None:
     """Text outside any conversation: a report to triage, or a friendly pointer."""
     message = update.effective_message

@@ -34,9 +34,9 @@ from bot.core.clinic_config import Clinic
 from bot.core.models import CheckIn, MessageKind, Patient, ScheduledMessage
 from bot.core.services import Services
 from bot.core.triage_wordings import clinic_wordings
-from bot.courses.planner import notify_dispatcher_after_commit
 from bot.domain.quiet_hours import next_allowed
 from bot.domain.triage import Level, Report, Swelling, Thresholds, TriageResult, triage
+from jobs.notify import notify_dispatcher_after_commit
 from messages.render import format_when
 
 
@@ -58,7 +58,7 @@ async def assess(session: AsyncSession, svc: Services, checkin: CheckIn, patient
         hours_since_injection=about.hours_since(svc.clock.now()),
         previous_soreness=await checkins.previous_soreness(session, checkin),
     )
-    return triage(report, Thresholds.from_config(clinic.triage) if clinic else Thresholds(), clinic_wordings(clinic))
+    return triage(report, clinic.triage.thresholds() if clinic else Thresholds(), clinic_wordings(clinic))
 
 
 def record(session: AsyncSession, svc: Services, checkin: CheckIn, patient: Patient, result: TriageResult) -> None:

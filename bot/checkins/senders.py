@@ -1,9 +1,5 @@
 """The check-in feature's senders: post-injection check-ins, outcome follow-ups and the one nudge.
 
-These replace the placeholder CHECKIN / FOLLOWUP / NUDGE senders of
-``jobs.senders``: ``load_senders()`` imports this module after that one, and
-the registry keeps the last registration of a kind.
-
 Sending a check-in creates its ``CheckIn`` row (reused if the dispatcher
 retries the same ``ScheduledMessage``), closes the patient's older open
 check-ins (missed, or incomplete if half answered), sends the first question
@@ -27,21 +23,19 @@ from bot.checkins.queries import NOTE_FLOW, CheckInKind, CheckInStatus, Step
 from bot.checkins.views import Texts, view
 from bot.core import audit, chat_state
 from bot.core.models import CheckIn, MessageKind, Patient, ScheduledMessage
-from bot.courses.planner import notify_dispatcher_after_commit
 from bot.domain.quiet_hours import next_allowed
 from bot.domain.triage import TriageResult
-from jobs.senders import SendContext, SendResult, Sent, Skipped, sender
+from jobs.notify import notify_dispatcher_after_commit
+from jobs.senders import SendContext, SendResult, Sent, Skipped
 
 FIRST_STEP = {CheckInKind.CHECKIN: Step.SORENESS, CheckInKind.FOLLOWUP: Step.PAIN}
 
 
-@sender(MessageKind.CHECKIN)
 async def send_checkin(ctx: SendContext) -> SendResult:
     """Soreness, swelling, red flags, note: the first question, with its buttons."""
     return await _send_questions(ctx, CheckInKind.CHECKIN)
 
 
-@sender(MessageKind.FOLLOWUP)
 async def send_followup(ctx: SendContext) -> SendResult:
     """Weeks after the last session: pain now, and function better / same / worse."""
     return await _send_questions(ctx, CheckInKind.FOLLOWUP)
@@ -95,7 +89,6 @@ def nudge_time(ctx: SendContext, patient: Patient) -> datetime | None:
     return next_allowed(ctx.clinic.timing.nudge_after.apply(ctx.now, zone), ctx.clinic.quiet_hours, zone)
 
 
-@sender(MessageKind.NUDGE)
 async def send_nudge(ctx: SendContext) -> SendResult:
     """One gentle reminder, as a reply to the check-in it is about, if that is still unanswered.
 

@@ -59,7 +59,7 @@ class Texts:
 
     def __init__(self, svc: Services, clinic: Clinic | None, language: str) -> None:
         self.svc, self.clinic, self.language = svc, clinic, language
-        self.limits = Thresholds.from_config(clinic.triage) if clinic else Thresholds()
+        self.limits = clinic.triage.thresholds() if clinic else Thresholds()
 
     def __call__(self, key: str, **params: object) -> str:
         return self.svc.text(f"checkin.{key}", self.language, self.clinic, **params)

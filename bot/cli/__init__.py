@@ -1,4 +1,4 @@
-"""``aftercare`` command line: one Typer app, one module per group of commands.
+"""``aftercare`` command line: one module per group of commands, listed in ``bot.wiring.cli``.
 
 Errors a person can fix are ``CliError``: printed as one line on stderr with a
 non-zero exit, never as a traceback.
@@ -11,38 +11,19 @@ import sys
 import typer
 
 from bot.cli import common
-from bot.cli.common import CliError
+from bot.cli.common import CliError, RuntimeBuilder
 
 try:  # typer >= 0.20 vendors click
     from typer._click import exceptions as click_exceptions
 except ImportError:  # pragma: no cover - older typer
     from click import exceptions as click_exceptions  # type: ignore[no-redef]
 
-app = typer.Typer(
-    name="aftercare",
-    help="Prolotherapy aftercare Telegram bot.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
 
-
-def _register_commands() -> None:
-    from bot.cli import config_cmds, invite_cmd, logs_cmd, run_cmds, staff_cmds, triage_cmd
-
-    for module in (config_cmds, run_cmds, invite_cmd, staff_cmds, triage_cmd, logs_cmd):
-        module.register(app)
-
-
-_register_commands()
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the Typer app, turning usage errors into one line."""
+def run_cli(app: typer.Typer, argv: list[str] | None, build_runtime: RuntimeBuilder) -> None:
+    """Run ``app``, turning usage errors into one line; commands that start the bot get ``build_runtime``."""
     command = typer.main.get_command(app)
     try:
-        result = command.main(args=argv, prog_name="aftercare", standalone_mode=False)
+        result = command.main(args=argv, prog_name="aftercare", standalone_mode=False, obj=build_runtime)
     except (typer.Abort, getattr(click_exceptions, "Abort", typer.Abort)):
         common.fail("aborted", code=130)
     except click_exceptions.UsageError as exc:
@@ -59,4 +40,4 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(result if isinstance(result, int) else 0)
 
 
-__all__ = ["CliError", "app", "main"]
+__all__ = ["CliError", "run_cli"]

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
+import typer
 from pydantic import ValidationError
 
 from bot.core.clinic_config import ClinicRegistry, ConfigError, load_clinics
+from bot.core.services import Services
 from bot.core.settings import Settings
+from bot.runtime import BotRuntime
+
+RuntimeBuilder = Callable[[Services], BotRuntime]
+"""``bot.wiring.build_runtime``, handed to the commands that start the bot as Click's ``ctx.obj``."""
 
 
 class CliError(Exception):
@@ -44,10 +49,10 @@ def load_registry(path: Path | None = None, settings: Settings | None = None) ->
         raise CliError(str(exc), code=2) from None
 
 
-@contextmanager
-def cli_errors() -> Iterator[None]:
-    """Turn configuration errors raised deep inside into ``CliError``."""
-    try:
-        yield
-    except ConfigError as exc:
-        raise CliError(str(exc), code=2) from None
+def runtime_builder(ctx: typer.Context) -> RuntimeBuilder:
+    """The wiring's runtime builder (``run`` and ``demo`` start the whole bot)."""
+    found = ctx.obj
+    if not callable(found):
+        raise RuntimeError("the command line was started without the wiring (use bot.wiring.main)")
+    builder: RuntimeBuilder = found
+    return builder

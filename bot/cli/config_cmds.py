@@ -37,7 +37,3 @@ def migrate() -> None:
     except Exception as exc:
         raise CliError(f"migration failed: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
 
-
-def register(app: typer.Typer) -> None:
-    app.command("check-config")(check_config)
-    app.command("migrate")(migrate)

@@ -120,6 +120,3 @@ def invite(
     local_expiry = issued.expires_at.astimezone(found.tz).strftime("%Y-%m-%d %H:%M")
     typer.echo(f"single use; expires {local_expiry} {found.timezone}", err=True)
 
-
-def register(app: typer.Typer) -> None:
-    app.command("invite")(invite)

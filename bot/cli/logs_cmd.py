@@ -11,13 +11,12 @@ what it already printed.
 from __future__ import annotations
 
 import json
-import re
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,29 +27,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from bot.cli.common import CliError, load_settings
-from bot.core.audit_log import AuditFilter, between_ids, highest_id, newest, normalise_level
+from bot.core.audit_log import AuditFilter, between_ids, highest_id, newest, normalise_level, parse_moment
 from bot.core.db import DatabaseUrlError, sync_url
 from bot.core.models import AuditEvent
 
 LOOKBACK = 200
-_DURATION = re.compile(r"(\d+)([smhdw])")
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-
-
-def parse_moment(option: str, value: str, now: datetime) -> datetime:
-    """``2h``/``30m``/``7d``/``1h30m`` ago, or an ISO time (naive means UTC); else a one-line ``CliError``."""
-    text = value.strip().lower()
-    if text and _DURATION.sub("", text) == "":
-        delta = sum((timedelta(**{_UNITS[unit]: int(n)}) for n, unit in _DURATION.findall(text)), timedelta())
-        return now - delta
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise CliError(f"{option}: expected an ISO time (2025-03-01T08:00) or a duration (30m, 2h, 7d), "
-                       f"got {value!r}", code=2) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 def _details(details: dict[str, Any]) -> str:
     parts = []
     for key, value in details.items():
@@ -149,11 +130,13 @@ def _filter(clinic: str | None, patient: str | None, events: list[str] | None, l
         min_level = normalise_level(level) if level is not None else None
     except ValueError as exc:
         raise CliError(f"--level: {exc}", code=2) from None
-    return AuditFilter(
-        clinic_id=clinic, patient_label=patient, events=tuple(events or ()), min_level=min_level,
-        since=parse_moment("--since", since, now) if since is not None else None,
-        until=parse_moment("--until", until, now) if until is not None else None,
-    )
+    try:
+        start = parse_moment("--since", since, now) if since is not None else None
+        end = parse_moment("--until", until, now) if until is not None else None
+    except ValueError as exc:
+        raise CliError(str(exc), code=2) from None
+    return AuditFilter(clinic_id=clinic, patient_label=patient, events=tuple(events or ()), min_level=min_level,
+                       since=start, until=end)
 
 
 ClinicOption = Annotated[str | None, typer.Option("--clinic", metavar="ID", help="Clinic id")]
@@ -198,6 +181,3 @@ def logs(
     finally:
         engine.dispose()
 
-
-def register(app: typer.Typer) -> None:
-    app.command("logs")(logs)

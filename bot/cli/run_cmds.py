@@ -7,17 +7,19 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import CliError, load_registry, load_settings
+from bot.cli.common import CliError, load_registry, load_settings, runtime_builder
 
 
-def run() -> None:
+def run(ctx: typer.Context) -> None:
     """Run the bot: polling (or webhook), scheduler and HTTP server, until SIGTERM."""
     from bot.core.db import Database, DatabaseUrlError, is_sqlite
+    from bot.core.lifecycle import StartupError
     from bot.core.logging import configure
     from bot.core.migrate import upgrade
     from bot.core.services import Services
-    from bot.runtime import BotRuntime, StartupError, serve_until_signalled
+    from bot.runtime import serve_until_signalled
 
+    build_runtime = runtime_builder(ctx)
     settings = load_settings()
     if settings.bot_token is None or not settings.bot_token.get_secret_value():
         raise CliError("AFTERCARE_BOT_TOKEN is not set (get a token from @BotFather)", code=2)
@@ -35,7 +37,7 @@ def run() -> None:
     async def main() -> None:
         if not await database.ping():
             raise CliError(f"cannot connect to the database at {database.engine.url.render_as_string()}")
-        runtime = BotRuntime(Services(settings=settings, clinics=clinics, db=database))
+        runtime = build_runtime(Services(settings=settings, clinics=clinics, db=database))
         try:
             await serve_until_signalled(runtime)
         except StartupError as exc:
@@ -47,15 +49,12 @@ def run() -> None:
 
 
 def demo(
+    ctx: typer.Context,
     json_output: Annotated[bool, typer.Option("--json", help="One JSON object per message")] = False,
     serve: Annotated[bool, typer.Option("--serve", help="Keep running after the script (web console)")] = False,
 ) -> None:
     """Run a scripted patient and staff member through a course, offline."""
     from bot.demo import run_demo
 
-    asyncio.run(run_demo(json_output=json_output, serve=serve))
+    asyncio.run(run_demo(runtime_builder(ctx), json_output=json_output, serve=serve))
 
-
-def register(app: typer.Typer) -> None:
-    app.command("run")(run)
-    app.command("demo")(demo)

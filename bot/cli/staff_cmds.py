@@ -238,9 +238,3 @@ def done(
 
     typer.echo(run_with_services(clinic, work))
 
-
-def register(app: typer.Typer) -> None:
-    app.command("patients")(patients)
-    app.command("patient")(patient)
-    app.command("book")(book)
-    app.command("done")(done)

@@ -75,7 +75,7 @@ def _clinic_rules(clinic_id: str | None) -> tuple[Thresholds, tuple[Rule, ...]]:
     if clinic is None:
         known = ", ".join(registry.ids)
         raise CliError(f"unknown clinic {clinic_id!r} (known: {known})", code=2)
-    return Thresholds.from_config(clinic.triage), clinic_wordings(clinic)
+    return clinic.triage.thresholds(), clinic_wordings(clinic)
 
 
 def _as_lines(result: TriageResult, thresholds: Thresholds) -> str:
@@ -87,6 +87,3 @@ def _as_lines(result: TriageResult, thresholds: Thresholds) -> str:
         lines.append(GUIDANCE_NOTE)
     return "\n".join(lines)
 
-
-def register(app: typer.Typer) -> None:
-    app.command("triage")(triage_command)

@@ -9,9 +9,10 @@ backwards, which keeps "the newest 50" fast on millions of rows (see
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func
@@ -19,8 +20,26 @@ from sqlmodel import col, select
 
 from bot.core.models import AuditEvent
 
+_DURATION = re.compile(r"(\d+)([smhdw])")
 LEVELS = ("debug", "info", "warning", "error", "critical")
 _ALIASES = {"warn": "warning", "err": "error", "fatal": "critical"}
+
+
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_moment(option: str, value: str, now: datetime) -> datetime:
+    """``2h``/``30m``/``7d``/``1h30m`` ago, or an ISO time (naive means UTC); else a one-line ``ValueError``."""
+    text = value.strip().lower()
+    if text and _DURATION.sub("", text) == "":
+        delta = sum((timedelta(**{_UNITS[unit]: int(n)}) for n, unit in _DURATION.findall(text)), timedelta())
+        return now - delta
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{option}: expected an ISO time (2025-03-01T08:00) or a duration (30m, 2h, 7d), "
+                         f"got {value!r}") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def normalise_level(level: str) -> str:

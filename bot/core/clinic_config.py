@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from bot.domain.durations import DurationError, IsoDuration
+from bot.domain.triage import Thresholds
 from bot.domain.triage_wordings import Wording, phrase_problem, wordings_of
 
 SUPPORTED_LANGUAGES = ("en", "es")
@@ -132,6 +133,15 @@ class Triage(_Strict):
     early_window: Offset = IsoDuration(days=3)
     day7_soreness: int = Field(default=7, ge=1, le=10)
     wordings: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+
+    def thresholds(self) -> Thresholds:
+        """These numbers as the pure triage rules take them."""
+        return Thresholds(
+            fever_celsius=self.fever_celsius,
+            high_soreness=self.high_soreness,
+            early_window_hours=self.early_window.approx_timedelta().total_seconds() / 3600,
+            day7_soreness=self.day7_soreness,
+        )
 
     @field_validator("wordings")
     @classmethod

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram.ext import Application, CallbackContext
 
 from bot.core.clinic_config import Clinic, ClinicRegistry
 from bot.core.clock import Clock, SystemClock
 from bot.core.db import Database
+from bot.core.lifecycle import DueAlarm
 from bot.core.settings import Settings
 from messages.render import Catalog, default_catalog, render
-
-if TYPE_CHECKING:
-    from jobs.dispatcher import Dispatcher
 
 SERVICES_KEY = "aftercare.services"
 
@@ -27,8 +25,8 @@ class Services:
     clock: Clock = field(default_factory=SystemClock)
     catalog: Catalog = field(default_factory=default_catalog)
     bot_username: str = "aftercare_bot"
-    dispatcher: Dispatcher | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    dispatcher: DueAlarm | None = None
+    http_port: int | None = None  # the port the HTTP server bound (``AFTERCARE_HTTP_PORT=0`` picks any)
 
     def text(self, key: str, language: str, clinic: Clinic | None = None, **params: Any) -> str:
         """Render a message with the clinic's overrides."""

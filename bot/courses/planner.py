@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, update
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -44,6 +44,7 @@ from bot.core.models import (
 )
 from bot.domain.message_plan import PlannedMessage, plan_messages
 from bot.domain.schedule import SessionInfo
+from jobs.notify import notify_dispatcher_after_commit
 from jobs.policy import PATIENT_KINDS
 
 if TYPE_CHECKING:
@@ -226,19 +227,3 @@ async def cancel_patient_messages(
     )
     outcome = await session.exec(statement)
     return int(outcome.rowcount or 0)
-
-
-def notify_dispatcher_after_commit(session: AsyncSession, services: Services, due_at: datetime | None) -> None:
-    """Re-arm the dispatcher once this transaction commits (never for a rolled-back one).
-
-    Poking before the commit would let the dispatcher look before the row is
-    visible and go back to sleep until its next safety check.
-    """
-    dispatcher = services.dispatcher
-    if dispatcher is None or due_at is None:
-        return
-
-    def _after_commit(_session: Any) -> None:
-        dispatcher.poke(due_at)
-
-    event.listen(session.sync_session, "after_commit", _after_commit, once=True)

@@ -32,10 +32,10 @@ from bot.core.logging import get_logger
 from bot.core.models import ChatState, Course, Patient, TreatmentSession
 from bot.core.services import Services, services
 from bot.courses import course_ops
+from bot.courses.reminders import reminder_keyboard, reminder_text
 from bot.domain.datetime_input import HELP_EXAMPLES, ParsedMoment, parse_session_time
 from bot.domain.triage_text import read_text
-from bot.ptb import text_router as router
-from jobs.senders import reminder_keyboard, reminder_text
+from bot.ptb.text_router import Next
 from messages.render import Safe, format_when
 
 log = get_logger("aftercare.reminders")
@@ -136,12 +136,11 @@ async def _ask_time(query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, sv
     )
 
 
-@router.on_text(FLOW, triages_itself=True)
-async def on_preferred_time(update: Update, context: ContextTypes.DEFAULT_TYPE, state: ChatState | None) -> None:
-    """The patient typed when would suit them (or anything else for the clinic)."""
+async def on_preferred_time(update: Update, context: ContextTypes.DEFAULT_TYPE, state: ChatState | None) -> Next | None:
+    """The patient typed when would suit them (or anything else for the clinic); signs in it are triaged too."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or state is None:
-        return
+        return None
     svc = services(context)
     session_id = state.data.get("session_id")
     owned = await _owned(svc, user.id, session_id) if isinstance(session_id, int) else None
@@ -149,11 +148,10 @@ async def on_preferred_time(update: Update, context: ContextTypes.DEFAULT_TYPE, 
         async with svc.db.session() as session:
             await chat_state.clear(session, state.chat_id, FLOW)
         await message.reply_html(svc.text("common.expired_button", (user.language_code or "en")[:2]))
-        return
+        return None
     text = (message.text or "").strip()
     await _request(context, svc, owned, text, state.chat_id)
-    if text and read_text(text, owned.patient.language).findings:
-        await router.route_text(update, context)  # state is cleared: this reaches free-text triage
+    return Next.FREE_TEXT if text and read_text(text, owned.patient.language).findings else None
 
 
 async def _request(context: ContextTypes.DEFAULT_TYPE, svc: Services, owned: Owned, text: str | None,
@@ -202,5 +200,6 @@ async def _notify_staff(context: ContextTypes.DEFAULT_TYPE, svc: Services, owned
         log.warning("staff_notify_failed", clinic=clinic.id, error_type=type(error).__name__)
 
 
-def handlers() -> list[BaseHandler[Any, Any, Any]]:
+def buttons() -> list[BaseHandler[Any, Any, Any]]:
+    """Confirm / Need to reschedule under a reminder (the typed preferred time comes via the text router)."""
     return [CallbackQueryHandler(on_button, pattern=pattern(Action.REMINDER))]

@@ -48,7 +48,9 @@ def scenes() -> list[Scene]:
     ]
 
 
-async def run_demo(json_output: bool = False, serve: bool = False) -> None:
+async def run_demo(build_runtime: Callable[[Services], BotRuntime], json_output: bool = False,
+                   serve: bool = False) -> None:
+    """Play every scene against a runtime from ``build_runtime`` (``bot.wiring.build_runtime``)."""
     configure("json", "CRITICAL")
     logging.getLogger().setLevel(logging.CRITICAL)
     clinics = load_clinics(EXAMPLE_CONFIG)
@@ -67,7 +69,7 @@ async def run_demo(json_output: bool = False, serve: bool = False) -> None:
             )
             clock = ShiftedClock(DEMO_START)
             services = Services(settings=settings, clinics=clinics, db=Database(url), clock=clock)
-            runtime = BotRuntime(services)
+            runtime = build_runtime(services)
             await runtime.start()
             try:
                 director = Director(

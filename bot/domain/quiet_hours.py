@@ -23,12 +23,22 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.core.clinic_config import QuietHours
+
+class QuietHours(Protocol):
+    """Anything with a ``start`` and an ``end`` time of day, like a clinic's ``quiet_hours:`` block."""
+
+    @property
+    def start(self) -> time: ...
+
+    @property
+    def end(self) -> time: ...
+
 
 QuietSpec = QuietHours | tuple[time, time] | None
-"""What callers may pass: the clinic's ``QuietHours``, a ``(start, end)`` pair, or ``None``."""
+"""What callers may pass: the clinic's quiet hours, a ``(start, end)`` pair, or ``None``."""
 
 # Enough days to step past any real-world gap (Samoa skipped a whole day in 2011).
 _SEARCH_DAYS = 4
@@ -54,7 +64,7 @@ def window(quiet: QuietSpec) -> Window | None:
     """Normalise any accepted spelling of quiet hours; ``None`` when there are none."""
     if quiet is None:
         return None
-    start, end = (quiet.start, quiet.end) if isinstance(quiet, QuietHours) else quiet
+    start, end = quiet if isinstance(quiet, tuple) else (quiet.start, quiet.end)
     start, end = _strip(start), _strip(end)
     return None if start == end else Window(start, end)
 

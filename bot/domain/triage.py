@@ -34,14 +34,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from bot.domain.triage_lexicon import Rule
 from bot.domain.triage_signs import CHECKLIST_SIGNS, SIGN_LEVEL, Level, Sign, sort_signs
 from bot.domain.triage_text import Mention, TextReading, read_text
-
-if TYPE_CHECKING:
-    from bot.core.clinic_config import Triage
 
 __all__ = [
     "CHECKLIST_SIGNS",
@@ -71,7 +67,7 @@ class Swelling(StrEnum):
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The clinic-tunable numbers of the rules; defaults are CLINICAL.md's."""
+    """The clinic-tunable numbers of the rules; the defaults are docs/CLINICAL.md's."""
 
     fever_celsius: float = 38.0
     low_grade_celsius: float = 37.5
@@ -80,17 +76,6 @@ class Thresholds:
     day7_soreness: int = 7
     easing_by_hours: float = 48.0
     day7_hours: float = 7 * 24.0
-
-    @classmethod
-    def from_config(cls, triage: Triage) -> Thresholds:
-        """The thresholds of one clinic's ``triage:`` block."""
-        window = triage.early_window.approx_timedelta().total_seconds() / 3600
-        return cls(
-            fever_celsius=triage.fever_celsius,
-            high_soreness=triage.high_soreness,
-            early_window_hours=window,
-            day7_soreness=triage.day7_soreness,
-        )
 
     @property
     def fever_fahrenheit(self) -> float:

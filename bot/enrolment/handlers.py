@@ -27,8 +27,8 @@ from bot.core.services import Services, services
 from bot.enrolment import invites
 from bot.enrolment.flow import ACTOR, FLOW, FlowData, Turn, retire_keyboard, turn_for
 from bot.enrolment.steps import BUTTONS, STEPS, advance, typed_handler
-from bot.ptb import text_router as router
-from bot.ptb.chat import reply_language
+from bot.ptb.chat import current_patient, reply_language
+from bot.ptb.commands import Command, Menu
 
 _INVITE_REPLIES = {
     invites.InviteProblem.MALFORMED: "invite_invalid",
@@ -144,7 +144,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer(svc.text("common.expired_button", language))
 
 
-@router.on_text(FLOW)
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE, state: ChatState | None) -> None:
     """Typed text mid-enrolment: a timezone or a date where asked, else a re-prompt."""
     message = update.effective_message
@@ -194,11 +193,31 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_html(svc.text(key, await reply_language(update, context)))
 
 
-def handlers() -> list[BaseHandler[Any, Any, Any]]:
-    """``/start <token>``, ``/cancel`` and the enrolment buttons (typed text comes via the router)."""
+
+async def start_without_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A bare /start: greet enrolled patients, explain invites to everyone else."""
+    message = update.effective_message
+    assert message is not None
+    svc = services(context)
+    patient = await current_patient(update, context)
+    if patient is not None:
+        clinic = svc.clinics.get(patient.clinic_id)
+        await message.reply_html(svc.text("common.welcome_back", patient.language, clinic,
+                                          clinic_name=clinic.name if clinic else ""))
+        return
+    language = await reply_language(update, context)
+    await message.reply_html(svc.text("common.start_no_invite", language))
+
+def commands() -> list[Command]:
+    """``/start <token>`` (an invite), ``/cancel``, and a bare ``/start``."""
     private = filters.ChatType.PRIVATE
     return [
-        CommandHandler("start", start_with_invite, filters=private, has_args=True),
-        CommandHandler("cancel", cancel, filters=private),
-        *(CallbackQueryHandler(on_button, pattern=pattern(action)) for action in BUTTONS),
+        Command("start", CommandHandler("start", start_with_invite, filters=private, has_args=True)),
+        Command.listed("cancel", CommandHandler("cancel", cancel, filters=private), Menu.PATIENT),
+        Command("start", CommandHandler("start", start_without_invite)),
     ]
+
+
+def buttons() -> list[BaseHandler[Any, Any, Any]]:
+    """The enrolment buttons (typed text comes through the text router, to ``on_text``)."""
+    return [CallbackQueryHandler(on_button, pattern=pattern(action)) for action in BUTTONS]

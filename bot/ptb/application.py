@@ -1,11 +1,12 @@
-"""Builds the PTB ``Application``: the Bot API endpoint, rate limiter, and every handler.
+"""Builds the PTB ``Application``: the Bot API endpoint, rate limiter, update processing.
 
-The handler list below is the whole surface of the bot, in priority order, the
-way PTB's examples wire theirs in ``main()``.
+The handlers come from the wiring module (``bot.wiring``), in priority order,
+the way PTB's examples wire theirs in ``main()``; this module knows no feature.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
@@ -14,37 +15,11 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseHa
 from bot.core import metrics
 from bot.core.logging import bind_contextvars, clear_contextvars, new_correlation_id
 from bot.core.services import SERVICES_KEY, Services
-from bot.ptb import chat as common
+from bot.ptb import fallbacks
+from bot.ptb.commands_menu import MENUS_KEY, Menus
 from bot.ptb.job_queue import LoggedJobQueue
 from bot.ptb.request import ObservedRequest, TelegramWatch
 from bot.ptb.update_processor import PerChatUpdateProcessor
-
-
-def feature_handlers() -> list[BaseHandler[Any, Any, Any]]:
-    """Each feature module exposes ``handlers()``: the PTB counterpart of an aiogram router.
-
-    Order matters: the first matching handler in the group wins, so staff commands and
-    invite deep links come before the patient flows and the catch-alls come last.
-    """
-    from bot.checkins import handlers as checkin
-    from bot.courses import reminder_handlers as reminders
-    from bot.enrolment import handlers as enrolment
-    from bot.ptb import chat as common
-    from bot.ptb import text_router as router
-    from bot.selfservice import handlers as selfservice
-    from bot.staff import console_link
-    from bot.staff import handlers as staff
-
-    return [
-        *staff.handlers(),
-        *console_link.handlers(),
-        *enrolment.handlers(),
-        *reminders.handlers(),
-        *checkin.handlers(),
-        *selfservice.handlers(),
-        *router.handlers(),
-        *common.handlers(),
-    ]
 
 
 async def _begin_update(update: object, _context: Any) -> None:
@@ -55,7 +30,10 @@ async def _begin_update(update: object, _context: Any) -> None:
     metrics.observe_update(update)
 
 
-def build_application(services: Services, *, token: str | None = None) -> Application[Any, Any, Any, Any, Any, Any]:
+def build_application(
+    services: Services, handlers: Sequence[BaseHandler[Any, Any, Any]], menus: Menus, *, token: str | None = None,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The application with ``handlers`` in order (the first match in the group wins)."""
     settings = services.settings
     api = settings.telegram_api_url
     watch = TelegramWatch()
@@ -75,8 +53,8 @@ def build_application(services: Services, *, token: str | None = None) -> Applic
         builder = builder.updater(None)
     application = builder.build()
     application.bot_data[SERVICES_KEY] = services
+    application.bot_data[MENUS_KEY] = menus
     application.add_handler(TypeHandler(object, _begin_update), group=-100)
-    for handler in feature_handlers():
-        application.add_handler(handler)
-    application.add_error_handler(common.on_error)
+    application.add_handlers(list(handlers))
+    application.add_error_handler(fallbacks.on_error)
     return application

@@ -1,14 +1,17 @@
 """Routes a patient's plain text to the conversation that is waiting for it.
 
-Flows (enrolment, check-in, reschedule, ...) register a text handler under
-their name; the chat's ``ChatState.flow`` picks one. Text outside any flow goes
-to the free-text handler (triage), so a patient can write "I have a fever" at
-any moment and be heard.
+Flows (enrolment, check-in note, reschedule, pause) each own a ``TextFlow``;
+the chat's ``ChatState.flow`` picks one. Text outside any flow goes to the
+free-text handler (triage), so a patient can write "I have a fever" at any
+moment and be heard. The wiring module builds one ``TextRouter`` from the
+features' flows; nothing registers itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
 from telegram import Update
@@ -19,53 +22,72 @@ from bot.core.models import ChatState
 from bot.core.services import services
 from bot.core.triage_wordings import every_clinic_wordings
 from bot.domain.triage import Level, Report, triage
-
-TextHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, ChatState | None], Awaitable[None]]
-
-_flows: dict[str, TextHandler] = {}
-_triaging_flows: set[str] = set()
-_free_text: list[TextHandler] = []
+from bot.ptb.chat import current_patient, reply_language
 
 
-def on_text(flow: str, *, triages_itself: bool = False) -> Callable[[TextHandler], TextHandler]:
-    """Register the handler for text typed while the chat is in ``flow``.
+class Next(Enum):
+    """What a flow's handler asks the router to do after it: return it, or ``None`` for nothing."""
 
-    Text in any other flow is checked for red flags first; a handler that reads
-    health text anyway (a check-in note, a reschedule note) says ``triages_itself``.
+    FREE_TEXT = "free_text"  # read the same text as a free-text report too (the flow has let go)
+
+
+TextHandler = Callable[[Update, ContextTypes.DEFAULT_TYPE, ChatState | None], Awaitable[Next | None]]
+
+
+@dataclass(frozen=True)
+class TextFlow:
+    """The handler of text typed while a chat is in flow ``name``.
+
+    Text in any other flow is checked for red flags first; a flow that reads
+    health text anyway (a check-in note, a reschedule note) ``triages_itself``.
     """
 
-    def register(handler: TextHandler) -> TextHandler:
-        _flows[flow] = handler
-        if triages_itself:
-            _triaging_flows.add(flow)
-        return handler
-
-    return register
+    name: str
+    handler: TextHandler
+    triages_itself: bool = False
 
 
-def on_free_text(handler: TextHandler) -> TextHandler:
-    """Register the handler for text typed outside any flow (the last one wins)."""
-    _free_text.append(handler)
-    return handler
+class TextRouter:
+    """One ``MessageHandler`` for private text, dispatching on the chat's flow."""
 
+    def __init__(self, flows: Sequence[TextFlow], free_text: TextHandler) -> None:
+        self._flows = {flow.name: flow for flow in flows}
+        self._free_text = free_text
 
-async def route_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    chat = update.effective_chat
-    if chat is None or update.effective_message is None:
-        return
-    async with services(context).db.session() as session:
-        state = await chat_state.get(session, chat.id)
-    handler = _flows.get(state.flow) if state is not None else None
-    in_other_flow = handler is not None and state is not None and state.flow not in _triaging_flows
-    if in_other_flow and state is not None and _sounds_urgent(update.effective_message.text or "", state, context):
-        await _red_flag_mid_flow(update, context)
-        return
-    if handler is not None:
-        await handler(update, context, state)
-    elif _free_text:
-        await _free_text[-1](update, context, None)
-    else:
-        await _default_reply(update, context)
+    def handlers(self) -> list[BaseHandler[Any, Any, Any]]:
+        return [MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, self.route)]
+
+    async def route(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if chat is None or update.effective_message is None:
+            return
+        async with services(context).db.session() as session:
+            state = await chat_state.get(session, chat.id)
+        flow = self._flows.get(state.flow) if state is not None else None
+        if flow is None:
+            await self._free_text(update, context, None)
+            return
+        assert state is not None
+        if not flow.triages_itself and _sounds_urgent(update.effective_message.text or "", state, context):
+            await self._red_flag_mid_flow(update, context)
+            return
+        if await flow.handler(update, context, state) is Next.FREE_TEXT:
+            await self._free_text(update, context, None)
+
+    async def _red_flag_mid_flow(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Safety first: an urgent report is never swallowed by a prompt waiting for other input.
+
+        Enrolled patients get the full triage path (patient message and staff alert);
+        someone not yet enrolled gets the emergency pointer. The flow stays where it
+        was, so the patient can carry on afterwards.
+        """
+        if await current_patient(update, context) is not None:
+            await self._free_text(update, context, None)
+            return
+        message = update.effective_message
+        assert message is not None
+        language = await reply_language(update, context)
+        await message.reply_html(services(context).text("common.red_flag_not_enrolled", language))
 
 
 def _sounds_urgent(text: str, state: ChatState, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -73,34 +95,3 @@ def _sounds_urgent(text: str, state: ChatState, context: ContextTypes.DEFAULT_TY
     language = str(state.data.get("language") or "en")
     wordings = every_clinic_wordings(services(context).clinics)
     return triage(Report(text=text, language=language), wordings=wordings).level.at_least(Level.URGENT)
-
-
-async def _red_flag_mid_flow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Safety first: an urgent report is never swallowed by a prompt waiting for other input.
-
-    Enrolled patients get the full triage path (patient message and staff alert);
-    someone not yet enrolled gets the emergency pointer. The flow stays where it
-    was, so the patient can carry on afterwards.
-    """
-    from bot.ptb.chat import current_patient, reply_language
-
-    if _free_text and await current_patient(update, context) is not None:
-        await _free_text[-1](update, context, None)
-        return
-    message = update.effective_message
-    assert message is not None
-    language = await reply_language(update, context)
-    await message.reply_html(services(context).text("common.red_flag_not_enrolled", language))
-
-
-async def _default_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    from bot.ptb.chat import reply_language
-
-    message = update.effective_message
-    assert message is not None
-    language = await reply_language(update, context)
-    await message.reply_html(services(context).text("common.not_understood", language))
-
-
-def handlers() -> list[BaseHandler[Any, Any, Any]]:
-    return [MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, route_text)]

@@ -1,9 +1,10 @@
-"""Patient self-service: /status, /history, /pause, /resume, /stop, /delete, /export, /language.
+"""Patient self-service: /status, /history, /pause, /resume, /stop, /delete, /export, /language, /help.
 
-This module wires the feature (``handlers()``) and answers /status and
-/language; /history, pausing and the privacy commands live in the
-``selfservice_*`` modules beside it. ``/cancel`` (leave any flow) is the
-enrolment module's, which already clears whatever flow the chat is in.
+This module declares the feature's commands and buttons (``commands()``,
+``buttons()``) and answers /status and /language; /history (``history``),
+pausing (``pause``), the privacy commands (``privacy_handlers``) and /help
+(``help``) live beside it. ``/cancel`` (leave any flow) is the enrolment
+feature's, which already clears whatever flow the chat is in.
 
 Every command works only in a private chat and answers, in the patient's
 language, with a clear line when it does not apply (not enrolled, already
@@ -22,11 +23,11 @@ from bot.core import audit
 from bot.core.callbacks import Action, decode, encode, pattern
 from bot.core.models import CheckIn, Patient
 from bot.domain.pause import holds, is_paused
-from bot.ptb.commands_menu import set_patient_menu
-from bot.selfservice import history as selfservice_history
-from bot.selfservice import pause as selfservice_pause
-from bot.selfservice import privacy_handlers as selfservice_privacy
+from bot.ptb.commands import Command, Menu
+from bot.ptb.commands_menu import menus_of, set_patient_menu
+from bot.selfservice import history, pause, privacy_handlers
 from bot.selfservice import queries as store
+from bot.selfservice.help import answer_help
 from bot.selfservice.support import (
     Ask,
     advice_text,
@@ -149,17 +150,37 @@ async def _switch(ask: Ask, code: str) -> None:
                      patient_label=ask.patient.label, actor="patient", language=code)
     ask.language = code
     await reply(ask, ask.t("language_done"))
-    await set_patient_menu(ask.context.bot, ask.svc, ask.chat_id, code)
+    await set_patient_menu(ask.context.bot, ask.svc, menus_of(ask.context.application), ask.chat_id, code)
 
 
-def handlers() -> list[BaseHandler[Any, Any, Any]]:
-    """The patient commands and their buttons (private chats only)."""
+def commands() -> list[Command]:
+    """The patient's own commands (private chats only), in the order the "/" menu lists them."""
     private = filters.ChatType.PRIVATE
+
+    def listed(name: str, callback: Any) -> Command:
+        return Command.listed(name, CommandHandler(name, callback, filters=private), Menu.PATIENT)
+
     return [
-        CommandHandler("status", status, filters=private),
-        CommandHandler("history", selfservice_history.history, filters=private),
-        CommandHandler("language", language, filters=private),
+        listed("status", status),
+        listed("history", history.history),
+        listed("pause", pause.pause),
+        listed("resume", pause.resume),
+        listed("language", language),
+        listed("export", privacy_handlers.export),
+        listed("stop", privacy_handlers.stop),
+        listed("delete", privacy_handlers.delete),
+    ]
+
+
+def help_command() -> Command:
+    """``/help`` for everyone; staff see their commands too."""
+    return Command.listed("help", CommandHandler("help", answer_help), Menu.PATIENT, Menu.STAFF)
+
+
+def buttons() -> list[BaseHandler[Any, Any, Any]]:
+    return [
         CallbackQueryHandler(language_button, pattern=pattern(Action.SET_LANGUAGE)),
-        *selfservice_pause.handlers(),
-        *selfservice_privacy.handlers(),
+        CallbackQueryHandler(pause.pause_button, pattern=pattern(Action.PAUSE)),
+        CallbackQueryHandler(privacy_handlers.stop_button, pattern=pattern(Action.STOP)),
+        CallbackQueryHandler(privacy_handlers.delete_button, pattern=pattern(Action.DELETE)),
     ]

@@ -16,19 +16,18 @@ from __future__ import annotations
 import re
 from contextlib import suppress
 from datetime import timedelta
-from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import ContextTypes
 
 from bot.core import chat_state
-from bot.core.callbacks import Action, decode, encode, pattern
+from bot.core.callbacks import Action, decode, encode
 from bot.core.models import ChatState, Patient, PatientStatus
 from bot.courses import course_ops
 from bot.domain.pause import MAX_PAUSE, MIN_PAUSE, is_paused, parse_pause
 from bot.domain.triage_text import read_text
-from bot.ptb import text_router as router
+from bot.ptb.text_router import Next
 from bot.selfservice.support import Ask, ask_for, enrolled, expired, reply, retire_prompt, staff_when, tell_staff
 
 FLOW = "pause"
@@ -94,8 +93,7 @@ async def pause_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await apply_pause(ask, timedelta(hours=hours) if hours != OPEN else None)
 
 
-@router.on_text(FLOW)
-async def typed_duration(update: Update, context: ContextTypes.DEFAULT_TYPE, state: ChatState | None) -> None:
+async def typed_duration(update: Update, context: ContextTypes.DEFAULT_TYPE, state: ChatState | None) -> Next | None:
     """Text typed after ``/pause``: a duration, a near miss (hint), or anything else (heard as usual).
 
     Anything that is not an attempt at a duration leaves the pause prompt and goes to the
@@ -104,19 +102,20 @@ async def typed_duration(update: Update, context: ContextTypes.DEFAULT_TYPE, sta
     message = update.effective_message
     ask = await ask_for(update, context)
     if message is None or not message.text:
-        return
+        return None
     length = parse_pause(message.text)
     if length is None and ask.patient is not None and looks_like_duration(message.text, ask.language):
         await reply(ask, ask.t("pause_bad_duration", max_days=MAX_PAUSE.days))
-        return
+        return None
     async with ask.svc.db.session() as session:
         await chat_state.clear(session, ask.chat_id, FLOW)
     if state is not None and state.message_id is not None:
         await _drop_buttons(ask, state.message_id)
     if length is None or ask.patient is None:
-        await router.route_text(update, context)
-    elif not await _already_paused(ask):
+        return Next.FREE_TEXT
+    if not await _already_paused(ask):
         await apply_pause(ask, length)
+    return None
 
 
 def looks_like_duration(text: str, language: str) -> bool:
@@ -173,11 +172,3 @@ async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if was_in_force:
         await tell_staff(ask.svc, ask, ask.clinic, "staff_resumed", label=ask.patient.label)
 
-
-def handlers() -> list[BaseHandler[Any, Any, Any]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("pause", pause, filters=private),
-        CommandHandler("resume", resume, filters=private),
-        CallbackQueryHandler(pause_button, pattern=pattern(Action.PAUSE)),
-    ]

@@ -10,13 +10,12 @@ patient who already stopped, because their data is still held (policy in
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from telegram import InputFile, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import ContextTypes
 
 from bot.core import audit, chat_state
-from bot.core.callbacks import Action, decode, encode, pattern
+from bot.core.callbacks import Action, decode, encode
 from bot.core.models import Patient
 from bot.core.services import services
 from bot.courses import course_ops
@@ -131,13 +130,3 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.bot.send_document(ask.chat_id, InputFile(body, filename=filename),
                                     caption=ask.t("export_caption"), parse_mode="HTML")
 
-
-def handlers() -> list[BaseHandler[Any, Any, Any]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("stop", stop, filters=private),
-        CommandHandler("delete", delete, filters=private),
-        CommandHandler("export", export, filters=private),
-        CallbackQueryHandler(stop_button, pattern=pattern(Action.STOP)),
-        CallbackQueryHandler(delete_button, pattern=pattern(Action.DELETE)),
-    ]

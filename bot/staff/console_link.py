@@ -7,17 +7,14 @@ several clinics adds ``--clinic ID``. The link itself only ever goes to the
 member's private chat with the bot: posted in the staff group it would let
 every guest of that group sign in as them. The message has no link preview,
 so Telegram never fetches the URL (fetching only shows the sign-in page, it
-does not spend the link; see ``bot.web.console.auth``).
+does not spend the link; see ``bot.staff.console_login``).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from telegram.ext import BaseHandler
-
+from bot.ptb.commands import Command, Menu
 from bot.staff.access import StaffTurn, staff_command
-from bot.web.console.auth import LINK_VALIDITY, issue_link
+from bot.staff.console_login import LINK_VALIDITY, issue_link
 
 
 async def console(turn: StaffTurn) -> None:
@@ -34,5 +31,5 @@ async def console(turn: StaffTurn) -> None:
                                    link=link.url, minutes=minutes))
 
 
-def handlers() -> list[BaseHandler[Any, Any, Any]]:
-    return [staff_command("console", console)]
+def commands() -> list[Command]:
+    return [Command.listed("console", staff_command("console", console), Menu.STAFF)]

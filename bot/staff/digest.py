@@ -35,9 +35,9 @@ from bot.core.logging import get_logger
 from bot.core.models import CheckIn, Course, MessageKind, Patient, ScheduledMessage, SessionStatus, TreatmentSession
 from bot.core.patients import LIVE_STATUSES
 from bot.core.services import Services
-from bot.courses.planner import notify_dispatcher_after_commit
 from bot.domain.quiet_hours import first_instant_at_or_after
-from jobs.senders import SendContext, SendResult, Sent, Skipped, sender
+from jobs.notify import notify_dispatcher_after_commit
+from jobs.senders import SendContext, SendResult, Sent, Skipped
 from messages.render import Safe, format_day, format_when
 
 log = get_logger("aftercare.digest")
@@ -72,7 +72,6 @@ async def ensure_digests(svc: Services) -> None:
                 notify_dispatcher_after_commit(session, svc, due)
 
 
-@sender(MessageKind.DIGEST)
 async def send_digest(ctx: SendContext) -> SendResult:
     """Post the digest to the clinic's staff chat, then plan tomorrow's."""
     clinic = ctx.clinic

@@ -1,10 +1,9 @@
 """Clinic staff tools in Telegram: invites, booking, sessions done or missed, patients, alerts.
 
-``handlers()`` is wired before the patient features (``bot.handlers``
-discovers this module first), so a staff command is never mistaken for a
-patient's. Who counts as staff, which clinic a command acts on and how
-refusals look is ``staff_access``; the commands live in ``staff_invite``,
-``staff_sessions`` and ``staff_overview``; the data they read and the
+``commands()`` is wired before the patient features (``bot.wiring``), so a
+staff command is never mistaken for a patient's. Who counts as staff, which
+clinic a command acts on and how refusals look is ``access``; the commands
+live in ``invite``, ``sessions`` and ``overview``; the data they read and the
 operations they run are Telegram-free (``bot.staff.staff_views``,
 ``bot.staff.staff_actions``) and shared with the CLI and the web console.
 
@@ -24,28 +23,27 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes
 
 from bot.core.callbacks import Action, Callback, pattern
 from bot.core.services import services
-from bot.staff import invite as staff_invite
-from bot.staff import overview as staff_overview
-from bot.staff import sessions as staff_sessions
+from bot.ptb.commands import Command, Menu
+from bot.staff import invite, overview, sessions
 from bot.staff.access import StaffCommand, StaffTurn, resolve_button, staff_command
 from bot.staff.staff_actions import StaffError
 
 COMMANDS: dict[str, StaffCommand] = {
-    "invite": staff_invite.invite,
-    "book": staff_sessions.book,
-    "reschedule": staff_sessions.reschedule,
-    "cancel_session": staff_sessions.cancel_session,
-    "done": staff_sessions.done,
-    "missed": staff_sessions.missed,
-    "patients": staff_overview.patients,
-    "patient": staff_overview.patient,
-    "alerts": staff_overview.alerts,
+    "invite": invite.invite,
+    "book": sessions.book,
+    "reschedule": sessions.reschedule,
+    "cancel_session": sessions.cancel_session,
+    "done": sessions.done,
+    "missed": sessions.missed,
+    "patients": overview.patients,
+    "patient": overview.patient,
+    "alerts": overview.alerts,
 }
 
 ButtonHandler = Callable[[StaffTurn, Callback], Awaitable[None]]
 BUTTONS: dict[str, ButtonHandler] = {
-    staff_overview.PAGE_OP: staff_overview.patients_page,
-    staff_invite.INVITE_OP: staff_invite.invite_button,
+    overview.PAGE_OP: overview.patients_page,
+    invite.INVITE_OP: invite.invite_button,
 }
 
 
@@ -69,8 +67,10 @@ async def staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await turn.reply(turn.error_text(error))
 
 
-def handlers() -> list[BaseHandler[Any, Any, Any]]:
-    """One command handler per staff command, and the staff button handler."""
-    found: list[BaseHandler[Any, Any, Any]] = [staff_command(name, handler) for name, handler in COMMANDS.items()]
-    found.append(CallbackQueryHandler(staff_button, pattern=pattern(Action.STAFF)))
-    return found
+def commands() -> list[Command]:
+    """One command per staff operation, each listed in the staff chat's "/" menu."""
+    return [Command.listed(name, staff_command(name, handler), Menu.STAFF) for name, handler in COMMANDS.items()]
+
+
+def buttons() -> list[BaseHandler[Any, Any, Any]]:
+    return [CallbackQueryHandler(staff_button, pattern=pattern(Action.STAFF))]

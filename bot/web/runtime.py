@@ -1,8 +1,8 @@
-"""The HTTP server as a runtime component: ``components(services, application)`` for ``bot.runtime``.
+"""The HTTP server as a runtime component of ``bot.runtime.BotRuntime``.
 
 It starts after the PTB application (so a webhook delivery always finds a
 running bot), binds ``AFTERCARE_HTTP_HOST:AFTERCARE_HTTP_PORT`` (port 0 picks a
-free one; the bound port is left in ``services.extras["http_port"]``), then
+free one; the bound port is left in ``services.http_port``), then
 registers the webhook when configured. While it runs it keeps ``/healthz``'s
 knowledge of Telegram fresh with a getMe when the bot has been quiet.
 """
@@ -11,27 +11,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from typing import Any
 
 from aiohttp import web
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.core.lifecycle import StartupError
 from bot.core.logging import get_logger
 from bot.core.services import Services
 from bot.web import webhook
-from bot.web.server import HealthPolicy, WebContext, build_web_app
+from bot.web.server import HealthPolicy, RouteSetup, WebContext, build_web_app
 
 log = get_logger("aftercare.web")
-
-PORT_KEY = "http_port"
 
 
 class HttpServer:
     """Health, metrics, webhook (and the console) on one aiohttp server."""
 
-    def __init__(self, services: Services, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    def __init__(self, services: Services, application: Application[Any, Any, Any, Any, Any, Any],
+                 routes: Sequence[RouteSetup]) -> None:
         self.ctx = WebContext.of(services, application)
+        self.routes = tuple(routes)
         self.port: int | None = None
         self._runner: web.AppRunner | None = None
         self._probe: asyncio.Task[None] | None = None
@@ -41,10 +43,8 @@ class HttpServer:
         return self.ctx.health
 
     async def start(self) -> None:
-        from bot.runtime import StartupError
-
         settings = self.ctx.services.settings
-        runner = web.AppRunner(build_web_app(self.ctx), access_log=None, shutdown_timeout=5.0)
+        runner = web.AppRunner(build_web_app(self.ctx, self.routes), access_log=None, shutdown_timeout=5.0)
         await runner.setup()
         try:
             await web.TCPSite(runner, settings.http_host, settings.http_port).start()
@@ -54,7 +54,7 @@ class HttpServer:
                                f"(AFTERCARE_HTTP_HOST/AFTERCARE_HTTP_PORT): {exc.strerror or exc}") from None
         self._runner = runner
         self.port = int(runner.addresses[0][1])
-        self.ctx.services.extras[PORT_KEY] = self.port
+        self.ctx.services.http_port = self.port
         self._probe = asyncio.get_running_loop().create_task(self._keep_telegram_fresh(), name="telegram-probe")
         if settings.webhook_enabled:
             try:
@@ -73,7 +73,7 @@ class HttpServer:
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
-            self.ctx.services.extras.pop(PORT_KEY, None)
+            self.ctx.services.http_port = None
             log.info("http_stopped")
 
     async def _keep_telegram_fresh(self) -> None:
@@ -91,7 +91,3 @@ class HttpServer:
             except Exception as exc:  # the watch recorded it; /healthz will say so
                 log.warning("telegram_probe_failed", error_type=type(exc).__name__)
 
-
-def components(services: Services, application: Application[Any, Any, Any, Any, Any, Any]) -> list[HttpServer]:
-    """Called by ``bot.runtime.BotRuntime``; one HTTP server per process."""
-    return [HttpServer(services, application)]

@@ -1,15 +1,13 @@
-"""The bot's one HTTP server: an aiohttp application assembled from route modules.
+"""The bot's one HTTP server: an aiohttp application assembled from route setups.
 
-Health, metrics, the Telegram webhook and (later) the web console each live in
-their own module exposing ``setup(app, ctx)``; this file only lists them. A new
-feature adds its module name to ``ROUTE_MODULES`` and touches nothing else.
-Optional modules (the console) are skipped while they do not exist yet, the
-same way the CLI and the handler list treat features still being built.
+Health, metrics, the Telegram webhook and the web console each live in their
+own module exposing ``setup(app, ctx)``; the wiring module (``bot.wiring``)
+lists them and ``build_web_app`` mounts them in that order.
 """
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +20,6 @@ from bot.ptb.request import TelegramWatch, telegram_watch
 
 log = get_logger("aftercare.web")
 
-ROUTE_MODULES: tuple[str, ...] = ("bot.web.health", "bot.web.metrics_view", "bot.web.webhook", "bot.web.console")
 
 
 @dataclass
@@ -57,15 +54,14 @@ def context(request: web.Request) -> WebContext:
     return request.app[CONTEXT]
 
 
-def route_modules() -> list[Any]:
-    """The route modules to mount, in order."""
-    return [importlib.import_module(name) for name in ROUTE_MODULES]
+RouteSetup = Callable[[web.Application, WebContext], None]
+"""A route module's ``setup(app, ctx)``: adds its routes (and startup hooks, if any)."""
 
 
-def build_web_app(ctx: WebContext, modules: list[Any] | None = None) -> web.Application:
-    """One aiohttp application; each module adds its routes (and startup hooks, if any)."""
+def build_web_app(ctx: WebContext, routes: Sequence[RouteSetup]) -> web.Application:
+    """One aiohttp application with every route setup applied in order."""
     app = web.Application(client_max_size=1024 * 1024)
     app[CONTEXT] = ctx
-    for module in route_modules() if modules is None else modules:
-        module.setup(app, ctx)
+    for setup in routes:
+        setup(app, ctx)
     return app

@@ -104,7 +104,7 @@ async def test_a_morning_in_the_console(chromium: Any, clinic: Harness, tmp_path
     context.set_default_timeout(WAIT_MS)
     page = await context.new_page()
     shots = Shots(page, tmp_path, viewport)
-    base = f"http://127.0.0.1:{clinic.services.extras['http_port']}"
+    base = f"http://127.0.0.1:{clinic.services.http_port}"
     try:
         await _sign_in(page, clinic, shots)
         await _today_and_acknowledge(page, shots)

@@ -30,7 +30,7 @@ Outage = Callable[[bool], Awaitable[None]]
 
 
 async def _get(harness: Harness, path: str) -> tuple[int, str]:
-    port = harness.services.extras["http_port"]
+    port = harness.services.http_port
     timeout = aiohttp.ClientTimeout(total=10)
     async with aiohttp.ClientSession(timeout=timeout) as session, \
             session.get(f"http://127.0.0.1:{port}{path}") as response:
@@ -184,7 +184,7 @@ async def test_metrics_count_a_sent_message_and_the_update_that_caused_it(harnes
 async def test_a_taken_port_stops_start_up_with_one_line(tmp_path: Path) -> None:
     import socket
 
-    from bot.runtime import StartupError
+    from bot.core.lifecycle import StartupError
 
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
         taken.bind(("127.0.0.1", 0))

@@ -14,7 +14,7 @@ import pytest
 import structlog
 from sqlalchemy import create_engine, text
 
-from bot.cli import main
+from bot.wiring import main
 from bot.core.migrate import upgrade
 from bot.enrolment.invites import hash_token
 from tgsandbox import Sandbox

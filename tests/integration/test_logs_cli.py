@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlmodel import Session
 
-from bot.cli import main
+from bot.wiring import main
 from bot.cli.logs_cmd import Follower
 from bot.core.audit_log import AuditFilter
 from bot.core.db import Database, sync_url

@@ -1,6 +1,6 @@
 """``aftercare patients | patient | book | done`` on a real database (SQLite, and PostgreSQL in CI).
 
-The CLI runs in process (``bot.cli.main``) the way an admin runs it: the
+The CLI runs in process (``bot.wiring.main``) the way an admin runs it: the
 environment names the database and the clinic file, output goes to stdout,
 one-line errors to stderr with exit 2 for bad input, and an error writes nothing.
 """
@@ -20,7 +20,7 @@ import yaml
 from PIL import Image
 from sqlmodel import col, select
 
-from bot.cli import main
+from bot.wiring import main
 from bot.core.db import Database
 from bot.core.migrate import upgrade
 from bot.core.models import AuditEvent, ScheduledMessage, SessionStatus, TreatmentSession

@@ -69,7 +69,7 @@ class ConsoleClient:
     """A browser for the console on the harness's HTTP port."""
 
     def __init__(self, harness: Harness) -> None:
-        self.base = f"http://127.0.0.1:{harness.services.extras['http_port']}"
+        self.base = f"http://127.0.0.1:{harness.services.http_port}"
         self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True),
                                           timeout=aiohttp.ClientTimeout(total=WAIT))
         self.csrf = ""

@@ -148,9 +148,8 @@ async def probe_sender(ctx: Any) -> Any:
 
 
 def install_probe_senders(monkeypatch: Any, kinds: Sequence[str] = ("checkin", "nudge", "followup")) -> None:
-    """Replace the senders of ``kinds`` for one test (feature modules are loaded first)."""
-    from jobs import senders
+    """Replace the senders of ``kinds`` in bots started during one test."""
+    from bot import wiring
 
-    senders.load_senders()
-    for kind in kinds:
-        monkeypatch.setitem(senders._registry, kind, probe_sender)
+    wired = wiring.senders
+    monkeypatch.setattr(wiring, "senders", lambda: {**wired(), **dict.fromkeys(kinds, probe_sender)})

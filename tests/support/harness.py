@@ -19,6 +19,7 @@ from bot.core.migrate import upgrade
 from bot.core.services import Services
 from bot.core.settings import Settings
 from bot.runtime import BotRuntime
+from bot.wiring import build_runtime
 from tests.support.clinic import CLINIC_ID, STAFF_CHAT_ID, STAFF_USER_ID, registry
 from tests.support.clock import pinned_clock
 from tgsandbox import Sandbox
@@ -58,7 +59,7 @@ class Harness:
         await self.runtime.stop()
         await self.services.db.dispose()
         self.services = _services(self.settings, self.services.clinics, self.services.clock)
-        self.runtime = BotRuntime(self.services)
+        self.runtime = build_runtime(self.services)
         await self.runtime.start()
 
 
@@ -96,7 +97,7 @@ async def running_bot(
     upgrade(database_url)
     settings = test_settings(box, database_url, **settings_overrides)
     services = _services(settings, clinics or registry(), clock or pinned_clock())
-    runtime = BotRuntime(services)
+    runtime = build_runtime(services)
     await runtime.start()
     harness = Harness(box, services, runtime, database_url, settings)
     try:

@@ -10,8 +10,17 @@ from telegram.error import NetworkError
 from bot.core.db import Database
 from bot.core.services import Services
 from bot.core.settings import Settings
-from bot.ptb.commands_menu import PATIENT_COMMANDS, STAFF_COMMANDS, patient_commands, publish
+from telegram.ext import CommandHandler
+
+from bot.ptb.commands_menu import Menus, publish
+from bot.wiring import commands
 from tests.support.clinic import STAFF_CHAT_ID, registry
+
+
+PATIENT_MENU = ("status", "history", "pause", "resume", "language", "export", "stop", "delete", "cancel", "help")
+STAFF_MENU = ("invite", "book", "reschedule", "cancel_session", "done", "missed", "patients", "patient", "alerts",
+              "console", "help")
+MENUS = Menus.of(commands())
 
 
 class FakeBot:
@@ -33,26 +42,33 @@ def _services() -> Services:
 
 async def test_patients_get_private_menus_and_staff_their_chat_per_language() -> None:
     bot = FakeBot()
-    assert await publish(bot, _services()) == 6  # type: ignore[arg-type]
+    assert await publish(bot, _services(), MENUS) == 6  # type: ignore[arg-type]
     scopes = [(scope, language) for scope, language, _, _ in bot.calls]
     assert scopes == [("all_private_chats", None), ("all_private_chats", "en"), ("all_private_chats", "es"),
                       ("chat", None), ("chat", "en"), ("chat", "es")]
     private_es = bot.calls[2][2]
-    assert [c.command for c in private_es] == list(PATIENT_COMMANDS)
+    assert [c.command for c in private_es] == list(PATIENT_MENU)
     assert private_es[0].description == "Su próxima sesión y seguimiento"
     staff = bot.calls[4]
     assert staff[3]["chat_id"] == STAFF_CHAT_ID
-    assert [c.command for c in staff[2]] == list(STAFF_COMMANDS)
+    assert [c.command for c in staff[2]] == list(STAFF_MENU)
 
 
 async def test_failed_calls_are_counted_and_the_rest_still_happen() -> None:
     bot = FakeBot(fail_every=2)
-    assert await publish(bot, _services()) == 3  # type: ignore[arg-type]
+    assert await publish(bot, _services(), MENUS) == 3  # type: ignore[arg-type]
     assert len(bot.calls) == 6
 
 
 def test_descriptions_fit_telegram_limits() -> None:
     services = _services()
     for language in ("en", "es"):
-        for command in patient_commands(services, language):
+        for command in MENUS.patient_commands(services, language):
             assert 1 <= len(command.description) <= 256 and command.command.islower()
+
+
+def test_every_listed_command_is_answered_by_its_own_handler() -> None:
+    for command in commands():
+        assert isinstance(command.handler, CommandHandler)
+        assert command.handler.commands == frozenset({command.name})
+    assert MENUS.patient == PATIENT_MENU and MENUS.staff == STAFF_MENU

@@ -25,7 +25,7 @@ import pytest
 import typer
 import yaml
 
-from bot.cli import app
+from bot.wiring import cli
 from bot.core.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,7 +61,7 @@ def _setting_names() -> set[str]:
 
 
 def _cli_commands() -> set[str]:
-    return set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    return set(typer.main.get_command(cli()).commands)  # type: ignore[attr-defined]
 
 
 def _env_example() -> dict[str, str]:
@@ -131,7 +131,7 @@ def test_image_runs_existing_commands_as_a_non_root_user(compose: dict[str, Any]
     assert any("--from=build" in line for line in _instruction(final, "COPY"))
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
     entrypoint = json.loads(_instruction(final, "ENTRYPOINT")[-1])
-    assert entrypoint == ["aftercare"] and scripts["aftercare"] == "bot.cli:main"
+    assert entrypoint == ["aftercare"] and scripts["aftercare"] == "bot.wiring:main"
     commands = [json.loads(_instruction(final, "CMD")[-1])]
     commands += [service["command"] for service in compose["services"].values() if "command" in service]
     for command in commands:

@@ -1,4 +1,4 @@
-"""The HTTP server is assembled from its route modules: health, metrics, webhook and console."""
+"""The HTTP server is assembled from the wired route modules: health, metrics, webhook and console."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from types import SimpleNamespace
 
 from bot.core.settings import Settings
 from bot.web import server
+from bot.wiring import web_routes
 
 
 def test_every_route_module_is_mounted() -> None:
     ctx = SimpleNamespace(services=SimpleNamespace(settings=Settings.model_validate({})))
-    app = server.build_web_app(ctx)  # type: ignore[arg-type]
+    app = server.build_web_app(ctx, web_routes())  # type: ignore[arg-type]
     paths = {resource.canonical for resource in app.router.resources()}
     assert {"/healthz", "/metrics"} <= paths
     assert any(path.startswith("/console") for path in paths), paths

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import cli
+from bot.wiring import main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_CONFIG = ROOT / "config" / "clinic.example.yaml"
@@ -23,7 +23,7 @@ def _example_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     with pytest.raises(SystemExit) as exit_info:
-        cli.main(["triage", *args])
+        main(["triage", *args])
     out, err = capsys.readouterr()
     code = exit_info.value.code
     return (code if isinstance(code, int) else 1), out, err

@@ -190,7 +190,7 @@ CUSTOM = Triage(fever_celsius=37.5, high_soreness=5, early_window=IsoDuration(da
     ],
 )
 def test_thresholds_from_clinic_config(report: Report, level: Level, signs: set[Sign]) -> None:
-    thresholds = Thresholds.from_config(CUSTOM)
+    thresholds = CUSTOM.thresholds()
     assert thresholds.early_window_hours == 48
     result = triage(report, thresholds)
     assert (result.level, set(result.signs)) == (level, signs)
@@ -199,7 +199,7 @@ def test_thresholds_from_clinic_config(report: Report, level: Level, signs: set[
 def test_example_config_matches_clinical_defaults() -> None:
     registry = load_clinics(EXAMPLE_CONFIG)
     for clinic in registry:
-        assert Thresholds.from_config(clinic.triage) == Thresholds()
+        assert clinic.triage.thresholds() == Thresholds()
 
 
 def test_report_rejects_impossible_answers() -> None:
@@ -223,7 +223,7 @@ def test_every_sign_has_a_level_and_a_label() -> None:
         assert sign.level is SIGN_LEVEL[sign]
         assert describe(sign)
     assert describe(Sign.FEVER) == "fever (temperature 38.0 C / 100.4 F or higher, or chills)"
-    custom = Thresholds.from_config(CUSTOM)
+    custom = CUSTOM.thresholds()
     assert "37.5 C / 99.5 F" in describe(Sign.FEVER, custom)
     assert "48 h" in describe(Sign.WORSENING_AFTER_72H, custom)
 

@@ -31,6 +31,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from bot.core import audit
 from bot.core.clinic_config import ClinicRegistry
+from bot.staff.console_login import base_url
 from bot.web.console import (
     csrf,
     views_actions,
@@ -41,7 +42,6 @@ from bot.web.console import (
     views_schedules,
     views_today,
 )
-from bot.web.console.auth import base_url
 from bot.web.console.page import (
     STATE,
     ConsoleState,

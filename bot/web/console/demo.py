@@ -17,7 +17,7 @@ from typing import TextIO
 
 from bot.core.clinic_config import Clinic
 from bot.core.services import Services
-from bot.web.console.auth import issue_link
+from bot.staff.console_login import issue_link
 
 DEMO_LINK_VALIDITY = timedelta(days=7)
 

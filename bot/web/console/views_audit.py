@@ -2,7 +2,7 @@
 
 Filters are the CLI's: patient label, event names (comma-separated), minimum
 level, since/until as an ISO time (UTC when it has no offset) or a duration
-ago (``30m``, ``2h``, ``7d``), read by the CLI's own ``parse_moment`` and
+ago (``30m``, ``2h``, ``7d``), read by the same ``parse_moment`` as the CLI and
 turned into the same ``bot.core.audit_log.AuditFilter``. The clinic filter is
 not offered: it is always the signed-in staff member's clinic.
 
@@ -26,9 +26,7 @@ from multidict import MultiMapping
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.cli.common import CliError
-from bot.cli.logs_cmd import parse_moment
-from bot.core.audit_log import LEVELS, AuditFilter, newest, normalise_level
+from bot.core.audit_log import LEVELS, AuditFilter, newest, normalise_level, parse_moment
 from bot.core.models import AuditEvent, Patient
 from bot.staff.staff_actions import StaffError, label_of
 from bot.web.console.page import Console, staff_only
@@ -82,7 +80,7 @@ def build_filter(console: Console, typed: AuditQuery, now: datetime) -> AuditFil
         level = normalise_level(typed.level) if typed.level else None
         since = parse_moment("since", typed.since, now) if typed.since else None
         until = parse_moment("until", typed.until, now) if typed.until else None
-    except (ValueError, CliError):
+    except ValueError:
         raise FilterProblem(console.t("err_audit_filter")) from None
     events = tuple(part for part in re.split(r"[\s,]+", typed.event) if part)
     return AuditFilter(clinic_id=console.home_clinic.id, patient_label=label, events=events, min_level=level,

@@ -1,7 +1,7 @@
 """Signing in with a link from the bot, and signing out.
 
 ``GET /console/login/<token>`` shows who the link is for and a "Sign in"
-button; it never spends the link (see ``auth``). The button POSTs back to the
+button; it never spends the link (see ``bot.staff.console_login``). The button POSTs back to the
 same URL, which spends it and opens the session. That second step matters for
 the cookie too: a SameSite=Strict cookie set while following a link from a
 chat app (a cross-site navigation) would not be sent on the redirect that
@@ -19,7 +19,7 @@ from aiohttp import web
 
 from bot.core import audit
 from bot.core.models import ConsoleLogin
-from bot.web.console import auth
+from bot.staff import console_login
 from bot.web.console.page import (
     Console,
     Texts,
@@ -33,29 +33,29 @@ from bot.web.console.page import (
 from bot.web.console.sessions import open_session
 
 _DEAD_LINK = {
-    auth.LinkState.UNKNOWN: (404, "link_unknown_title", "link_unknown_body"),
-    auth.LinkState.USED: (410, "link_used_title", "link_used_body"),
-    auth.LinkState.EXPIRED: (410, "link_expired_title", "link_expired_body"),
+    console_login.LinkState.UNKNOWN: (404, "link_unknown_title", "link_unknown_body"),
+    console_login.LinkState.USED: (410, "link_used_title", "link_used_body"),
+    console_login.LinkState.EXPIRED: (410, "link_expired_title", "link_expired_body"),
 }
 
 
-async def _dead_link(request: web.Request, state: auth.LinkState, row: ConsoleLogin | None) -> web.Response:
+async def _dead_link(request: web.Request, state: console_login.LinkState, row: ConsoleLogin | None) -> web.Response:
     services = state_of(request).services
     async with services.db.session() as session:
         audit.record(session, "console_login_refused", clinic_id=row.clinic_id if row else None,
                      actor=audit.staff_actor(row.staff_user_id) if row else "web", level="warning",
                      reason=str(state), login=row.id if row else None)
     status, title, body = _DEAD_LINK[state]
-    return message_page(request, status, title, body, minutes=int(auth.LINK_VALIDITY.total_seconds() // 60))
+    return message_page(request, status, title, body, minutes=int(console_login.LINK_VALIDITY.total_seconds() // 60))
 
 
-def _usable(request: web.Request, state: auth.LinkState, row: ConsoleLogin | None) -> auth.LinkState:
+def _usable(request: web.Request, state: console_login.LinkState, row: ConsoleLogin | None) -> console_login.LinkState:
     """The link's state, where a link for someone no longer staff there counts as unknown."""
     if row is None:
-        return auth.LinkState.UNKNOWN
+        return console_login.LinkState.UNKNOWN
     clinic = state_of(request).services.clinics.get(row.clinic_id)
-    if state is auth.LinkState.VALID and (clinic is None or not clinic.is_staff(row.staff_user_id)):
-        return auth.LinkState.UNKNOWN
+    if state is console_login.LinkState.VALID and (clinic is None or not clinic.is_staff(row.staff_user_id)):
+        return console_login.LinkState.UNKNOWN
     return state
 
 
@@ -63,9 +63,9 @@ async def login_page(request: web.Request) -> web.StreamResponse:
     """The link's landing page: whose link it is and a button to sign in (nothing spent yet)."""
     services = state_of(request).services
     async with services.db.session() as session:
-        found, row = await auth.inspect(session, request.match_info["token"], services.clock.now())
+        found, row = await console_login.inspect(session, request.match_info["token"], services.clock.now())
     state = _usable(request, found, row)
-    if state is not auth.LinkState.VALID or row is None:
+    if state is not console_login.LinkState.VALID or row is None:
         return await _dead_link(request, state, row)
     clinic = services.clinics[row.clinic_id]
     texts = Texts(services, row.language, clinic)
@@ -78,12 +78,12 @@ async def login(request: web.Request) -> web.StreamResponse:
     services = state_of(request).services
     now = services.clock.now()
     async with services.db.session() as session:
-        found, row = await auth.redeem(session, request.match_info["token"], now)
+        found, row = await console_login.redeem(session, request.match_info["token"], now)
         state = _usable(request, found, row)
-        if state is auth.LinkState.VALID and row is not None:
+        if state is console_login.LinkState.VALID and row is not None:
             audit.record(session, "console_signed_in", clinic_id=row.clinic_id,
                          actor=audit.staff_actor(row.staff_user_id), login=row.id, channel="console")
-    if state is not auth.LinkState.VALID or row is None:
+    if state is not console_login.LinkState.VALID or row is None:
         return await _dead_link(request, state, row)
     current().staff = open_session(row.staff_user_id, row.clinic_id, row.id or 0, row.language,
                                           row.staff_name or "", now)

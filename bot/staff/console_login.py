@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 LINK_VALIDITY = timedelta(minutes=10)
 TOKEN_BYTES = 32
 LOGIN_PATH = "/console/login/"
-PORT_KEY = "http_port"  # where bot.web.runtime leaves the bound port in ``services.extras``
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 
 
@@ -66,8 +65,7 @@ def token_hash(token: str) -> str:
 
 def base_url(services: Services) -> str:
     """``AFTERCARE_PUBLIC_URL``, else ``http://127.0.0.1:<port actually bound>``."""
-    bound = services.extras.get(PORT_KEY)
-    return services.settings.console_base_url(bound if isinstance(bound, int) else None)
+    return services.settings.console_base_url(services.http_port)
 
 
 async def issue_link(
