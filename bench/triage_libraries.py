@@ -23,6 +23,7 @@ memory the variant adds. medspaCy needs its own environment:
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import resource
 import statistics
@@ -31,6 +32,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -39,16 +41,8 @@ import yaml  # noqa: E402
 
 from bot.domain import triage_text  # noqa: E402
 from bot.domain.triage import Level, Report, triage  # noqa: E402
-from bot.domain.triage_context import (  # noqa: E402
-    ENDED_BY,
-    Context,
-    CueHit,
-    Direction,
-    Judgement,
-    Reach,
-    Target,
-    Vocabulary,
-)
+from bot.domain.triage_context import ENDED_BY, Judgement, Target  # noqa: E402
+from bot.domain.triage_cues import Context, CueHit, Direction, Reach, Vocabulary  # noqa: E402
 from bot.domain.triage_languages import CUES, LANGUAGES  # noqa: E402
 
 Case = tuple[str, Level, str]
@@ -140,15 +134,12 @@ def measure(name: str, cases: dict[str, list[Case]]) -> None:
 
 
 def run(name: str, judge: Callable[..., list[Judgement]] | None, cases: dict[str, list[Case]]) -> None:
-    original = triage_text.judge
-    if judge is not None:
-        triage_text.judge = judge  # type: ignore[assignment]
-    try:
+    """Measure the triage with ``judge`` standing in for the hand-written ``triage_context.judge``."""
+    swap = patch.object(triage_text, "judge", judge) if judge is not None else contextlib.nullcontext()
+    with swap:
         for language, _, text in next(iter(cases.values()))[:20]:  # warm up caches
             triage(Report(text=text, language=language))
         measure(name, cases)
-    finally:
-        triage_text.judge = original
 
 
 def main() -> None:

@@ -9,17 +9,57 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, Protocol
 
 from aiohttp import web
 
+from .core import SandboxCore
 from .errors import ApiError
-from .limits import FloodLimits
-from .user import ChatView, SandboxUser, WaitTimeout
+from .faults import Fault, FaultInjector
+from .limits import FloodLimiter, FloodLimits
+from .models import Event
+from .state import SandboxState
+from .user import ChatView, SandboxGroup, SandboxUser, WaitTimeout
 
-if TYPE_CHECKING:
-    from .server import Sandbox
+
+class Host(Protocol):
+    """What the control API drives: the :class:`Sandbox` (``server``), seen without importing it."""
+
+    state: SandboxState
+    core: SandboxCore
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def faults(self) -> FaultInjector: ...
+
+    @property
+    def limiter(self) -> FloodLimiter: ...
+
+    def user(self, user_id: int | None = None, first_name: str = "Patient", *, last_name: str | None = None,
+             username: str | None = None, language_code: str | None = "en") -> SandboxUser: ...
+
+    def get_user(self, user_id: int) -> SandboxUser: ...
+
+    def group(self, chat_id: int | None = None, title: str = "Staff") -> SandboxGroup: ...
+
+    def inject(self, kind: str, count: int = 1, **options: Any) -> Fault: ...
+
+    def storm(self, duration: float, retry_after: int | None = None) -> None: ...
+
+    def clear_faults(self) -> None: ...
+
+    def set_limits(self, limits: FloodLimits | None = None, **changes: Any) -> FloodLimits: ...
+
+    def events(self, since: int = 0, *, chat_id: int | None = None,
+               kinds: Iterable[str] | None = None) -> list[Event]: ...
+
+    def commands(self, scope: dict[str, Any] | None = None, language_code: str = "") -> list[dict[str, Any]]: ...
+
+    def stats(self) -> dict[str, Any]: ...
+
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _LIMIT_FIELDS = set(FloodLimits.__dataclass_fields__)
@@ -61,7 +101,7 @@ def _flag(value: Any) -> bool:
 
 
 class ControlApi:
-    def __init__(self, sandbox: Sandbox) -> None:
+    def __init__(self, sandbox: Host) -> None:
         self.sandbox = sandbox
 
     def routes(self) -> list[web.RouteDef]:

@@ -8,7 +8,7 @@ look-alike ("no doubt" is not a negation, "as if" is not a condition).
 
 from __future__ import annotations
 
-from bot.domain.triage_context import Context, Cue, Direction, Reach, cue
+from bot.domain.triage_cues import Context, Cue, Direction, Reach, cue
 from bot.domain.triage_lexicon import words
 
 B, F, BOTH = Direction.BACKWARD, Direction.FORWARD, Direction.BOTH

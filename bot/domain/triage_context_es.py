@@ -8,7 +8,7 @@ and counts as a condition only in a sentence that asks something.
 
 from __future__ import annotations
 
-from bot.domain.triage_context import Context, Cue, Direction, Reach, cue
+from bot.domain.triage_cues import Context, Cue, Direction, Reach, cue
 from bot.domain.triage_lexicon import words
 
 B, F, BOTH = Direction.BACKWARD, Direction.FORWARD, Direction.BOTH

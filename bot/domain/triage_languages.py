@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.domain import triage_context_en as en_context
 from bot.domain import triage_context_es as es_context
-from bot.domain.triage_context import Cue, Vocabulary
+from bot.domain.triage_cues import Cue, Vocabulary
 from bot.domain.triage_lexicon import Rule
 from bot.domain.triage_lexicon_en import EN_RULES
 from bot.domain.triage_lexicon_es import ES_RULES

@@ -12,10 +12,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from bot.domain.triage_context import Context, CueHit, Vocabulary
+from bot.domain.triage_cues import Context, CueHit, Vocabulary
 
 MAX_NEAR = 6
 """Filler words a ``NEAR`` cue may cross."""

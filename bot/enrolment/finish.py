@@ -52,15 +52,23 @@ class Enrolled:
 
 
 async def finish(turn: Turn, *, preface: str | None = None, event: str | None = None,
-                 **details: Any) -> None:
-    """Create the enrolment, start its scheduled messages, and send the course plan."""
+                 **details: Any) -> bool:
+    """Create the enrolment, start its scheduled messages, and send the course plan.
+
+    ``False`` when the first session's time passed while the patient was answering:
+    the flow has forgotten it, and the caller asks for it again.
+    """
     try:
         enrolled = await _create_with_retry(turn, event, details)
     except EnrolmentRefused as refused:
+        if refused.reason == "date_past":
+            turn.flow.first_at, turn.flow.first_confirmed = None, False
+            return False
         await _refused(turn, refused.reason)
-        return
+        return True
     for text in plan_texts(turn, enrolled, preface):
         await send(turn, text)
+    return True
 
 
 async def _create_with_retry(turn: Turn, event: str | None, details: dict[str, Any]) -> Enrolled:
@@ -119,12 +127,6 @@ async def _create(session: AsyncSession, turn: Turn, event: str | None,
 
 
 async def _refused(turn: Turn, reason: str) -> None:
-    if reason == "date_past":
-        from bot.enrolment.steps import advance
-
-        turn.flow.first_at, turn.flow.first_confirmed = None, False
-        await advance(turn, preface=turn.t("date_past"))
-        return
     async with turn.svc.db.session() as session:
         await chat_state.clear(session, turn.chat_id, FLOW)
         record(session, turn, "enrolment_refused", reason=reason)

@@ -24,6 +24,7 @@ from bot.domain.datetime_input import (
 from bot.domain.durations import resolve_local
 from bot.domain.enrolment import first_session_problem, next_screening_question
 from bot.domain.timezones import TimezoneError, parse_timezone
+from bot.enrolment.finish import finish
 from bot.enrolment.flow import FLOW, Prompt, Turn, next_step, pressed_label, record, retire_keyboard, save, send
 from bot.enrolment.prompts import prompt_for, timezone_prompt, zone_label
 from messages.render import format_clock
@@ -53,9 +54,8 @@ async def advance(turn: Turn, *, preface: str | None = None, event: str | None =
     """Ask for the next missing answer, or create the enrolment when nothing is missing."""
     step = next_step(turn.flow)
     if step is None:
-        from bot.enrolment.finish import finish
-
-        await finish(turn, preface=preface, event=event, **details)
+        if not await finish(turn, preface=preface, event=event, **details):
+            await advance(turn, preface=turn.t("date_past"))
         return
     await show(turn, step, prompt_for(turn, step), preface=preface, event=event, **details)
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from bot.core.clock import ShiftedClock
 from bot.core.models import AuditEvent, ChatState, Invite, Patient
 from tests.support.enrolment import (
     by_data,
@@ -153,6 +154,20 @@ async def test_impossible_past_far_and_unreadable_dates_are_explained(harness: H
         assert "When is your first session" in message.text and message.buttons
     state = await state_of(harness, patient.id, "first_session")
     assert state is not None and state.data["first_at"] is None
+
+
+async def test_a_first_session_that_passes_before_the_answer_is_confirmed_is_asked_again(harness: Harness) -> None:
+    patient = harness.patient(5213)
+    await reach(harness, patient, "confirm")  # session 1 picked four days ahead, 11:00
+    clock = harness.services.clock
+    assert isinstance(clock, ShiftedClock)
+    clock.advance(timedelta(days=5))  # the patient comes back to the confirmation too late
+    await patient.press("Yes, that's right")
+    again = await expect(patient, "That time has already passed.")
+    assert "When is your first session" in again.text and again.buttons
+    state = await state_of(harness, patient.id, "first_session")
+    assert state is not None and state.data["first_at"] is None
+    assert await stored_patient(harness, patient.id) is None
 
 
 async def test_a_date_without_time_asks_for_the_time(harness: Harness) -> None:

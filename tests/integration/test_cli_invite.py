@@ -14,9 +14,9 @@ import pytest
 import structlog
 from sqlalchemy import create_engine, text
 
-from bot.wiring import main
 from bot.core.migrate import upgrade
 from bot.enrolment.invites import hash_token
+from bot.wiring import main
 from tgsandbox import Sandbox
 
 LINK = re.compile(r"^https://t\.me/(?P<bot>\w+)\?start=(?P<token>[A-Za-z0-9_-]{22,64})$")

@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import create_engine
 from sqlmodel import Session
 
-from bot.wiring import main
 from bot.cli.logs_cmd import Follower
 from bot.core.audit_log import AuditFilter
 from bot.core.db import Database, sync_url
 from bot.core.models import AuditEvent
+from bot.wiring import main
 
 
 def _event(event: str, minutes_ago: float, now: datetime | None = None, **fields: Any) -> AuditEvent:

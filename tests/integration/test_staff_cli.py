@@ -20,10 +20,10 @@ import yaml
 from PIL import Image
 from sqlmodel import col, select
 
-from bot.wiring import main
 from bot.core.db import Database
 from bot.core.migrate import upgrade
 from bot.core.models import AuditEvent, ScheduledMessage, SessionStatus, TreatmentSession
+from bot.wiring import main
 from tests.support.clinic import clinic_data, registry
 from tests.support.factories import make_services
 from tests.support.staff_factories import Scenario, add_alert, add_checkin, patient_mid_course

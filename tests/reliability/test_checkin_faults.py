@@ -80,7 +80,7 @@ async def _urgent_done_while(bot: Harness, method: str) -> None:
     told = await bed.user.wait_for_message("contact your provider today", timeout=WAIT)
     assert "+1 555 010 2030" in told.text
     await ward.staff_chat.wait_for_message("URGENT", timeout=WAIT)
-    async with bot.core.db.session() as session:
+    async with bot.db.session() as session:
         from sqlmodel import select
 
         alerts = (await session.exec(select(Alert).where(Alert.patient_id == bed.patient.id))).all()

@@ -180,7 +180,7 @@ async def test_a_patient_who_blocks_mid_course_is_paused_and_nobody_else_notices
     for bed in ward.beds[1:]:
         assert len(questions_in(bed.user)) == 1, f"{bed.patient.label} got {len(questions_in(bed.user))} questions"
     assert ward.sandbox.stats()["responses"].get("403", 0) == 1, "the bot kept writing to a blocked chat"
-    fresh = await reload(bot.core.db, type(leaver.patient), leaver.patient.id)
+    fresh = await reload(bot.db, type(leaver.patient), leaver.patient.id)
     assert fresh.status == PatientStatus.PAUSED and "blocked" in fresh.flags
     stored = await checkin_of(bot, leaver.patient, message_id)
     assert stored is not None and stored.soreness == 3, "the answer given before blocking was lost"

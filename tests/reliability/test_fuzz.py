@@ -173,7 +173,7 @@ async def scene(bot: Harness) -> Scene:
         await bed.user.wait_for_message(QUESTION, timeout=WAIT)
     await victim.user.send_text("I have pus from the knee")
     await ward.staff_chat.wait_for_message("URGENT", timeout=WAIT)
-    async with bot.core.db.session() as session:
+    async with bot.db.session() as session:
         def first(rows: Any) -> int:
             return int(rows.first() or 0)
 

@@ -29,9 +29,8 @@ def _fire_armed_job_behind_the_dispatchers_back(bot: Harness) -> None:
 
 
 async def test_a_poke_right_after_the_job_fired_does_not_raise(bot: Harness) -> None:
-    dispatcher = bot.core.services.dispatcher
-    assert dispatcher is not None
-    dispatcher.poke(bot.core.services.clock.now() + timedelta(minutes=5))
+    dispatcher = bot.dispatcher
+    dispatcher.poke(bot.services.clock.now() + timedelta(minutes=5))
     _fire_armed_job_behind_the_dispatchers_back(bot)
     dispatcher.poke()  # used to raise JobLookupError
     assert dispatcher.armed_at is not None
@@ -39,9 +38,9 @@ async def test_a_poke_right_after_the_job_fired_does_not_raise(bot: Harness) -> 
 
 async def test_an_urgent_report_in_that_gap_still_reaches_patient_and_staff(bot: Harness) -> None:
     ward = await open_ward(bot, 1)
-    dispatcher = bot.core.services.dispatcher
+    dispatcher = bot.services.dispatcher
     assert dispatcher is not None
-    dispatcher.poke(bot.core.services.clock.now() + timedelta(hours=1))  # later than the first re-alert
+    dispatcher.poke(bot.services.clock.now() + timedelta(hours=1))  # later than the first re-alert
     _fire_armed_job_behind_the_dispatchers_back(bot)
     user = ward.bed(0).user
     await user.send_text("I have a fever of 39 and pus from the knee")

@@ -20,6 +20,7 @@ from bot.core.services import Services
 from bot.core.settings import Settings
 from bot.runtime import BotRuntime
 from bot.wiring import build_runtime
+from jobs.dispatcher import Dispatcher
 from tests.support.clinic import CLINIC_ID, STAFF_CHAT_ID, STAFF_USER_ID, registry
 from tests.support.clock import pinned_clock
 from tgsandbox import Sandbox
@@ -44,6 +45,13 @@ class Harness:
     @property
     def db(self) -> Database:
         return self.services.db
+
+    @property
+    def dispatcher(self) -> Dispatcher:
+        """The running bot's dispatcher, with its tuning knobs and counters."""
+        found = self.services.dispatcher
+        assert isinstance(found, Dispatcher), "the bot is not running"
+        return found
 
     def patient(self, user_id: int = 5001, first_name: str = "Pat", language_code: str = "en") -> Any:
         return self.sandbox.user(user_id=user_id, first_name=first_name, language_code=language_code)

@@ -6,16 +6,14 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScope
 from telegram.error import NetworkError
+from telegram.ext import CommandHandler
 
 from bot.core.db import Database
 from bot.core.services import Services
 from bot.core.settings import Settings
-from telegram.ext import CommandHandler
-
 from bot.ptb.commands_menu import Menus, publish
 from bot.wiring import commands
 from tests.support.clinic import STAFF_CHAT_ID, registry
-
 
 PATIENT_MENU = ("status", "history", "pause", "resume", "language", "export", "stop", "delete", "cancel", "help")
 STAFF_MENU = ("invite", "book", "reschedule", "cancel_session", "done", "missed", "patients", "patient", "alerts",

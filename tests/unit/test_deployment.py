@@ -25,8 +25,8 @@ import pytest
 import typer
 import yaml
 
-from bot.wiring import cli
 from bot.core.settings import Settings
+from bot.wiring import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
