@@ -20,7 +20,7 @@ Why: a missed reminder or check-in costs a session or an unnoticed
 complication, a duplicate costs a moment of annoyance, so those repeat when in
 doubt (duplicates are bounded by the messages in flight at the crash). A nudge
 is itself a second message about an unanswered check-in ("one nudge", says
-CLINICAL.md); a third is worse than none. Errors where Telegram answered (429,
+docs/CLINICAL.md); a third is worse than none. Errors where Telegram answered (429,
 5xx) or the connection never opened are not ambiguous: the message was not
 delivered and every kind is retried.
 
@@ -64,7 +64,7 @@ def delivery(kind: str) -> Delivery:
 
 
 ESCALATION_KINDS: frozenset[str] = frozenset({MessageKind.ESCALATION, MessageKind.REALERT})
-"""Retried until delivered (CLINICAL.md): never given up after ``max_attempts``, short backoff."""
+"""Retried until delivered (docs/CLINICAL.md): never given up after ``max_attempts``, short backoff."""
 ESCALATION_RETRY_CAP_SECONDS = 30.0
 
 

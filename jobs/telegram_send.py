@@ -12,7 +12,7 @@
 | ``Forbidden`` (bot blocked, user gone)  | ``failed``; the patient is paused and flagged "blocked",  |
 |                                         | their pending messages cancelled, an audit event written  |
 | database connection lost or busy in     | maybe delivered (the bookkeeping after the send may be    |
-| the sender (``OperationalError``)       | what failed): as ``TimedOut`` (issue 10)                  |
+| the sender (``OperationalError``)       | what failed): as ``TimedOut``                             |
 | ``BadRequest`` and anything else        | ``failed`` with the reason (a bug or bad data; retrying   |
 |                                         | would not help)                                           |
 

@@ -1,7 +1,7 @@
 """From a patient's answers to what happens next: triage, the reply, the sooner check-in, the alert.
 
 One path for every kind of report (check-in buttons, a follow-up, a note,
-free text), so the outcomes of CLINICAL.md cannot drift apart:
+free text), so the outcomes of docs/CLINICAL.md cannot drift apart:
 
 | level     | patient                                             | also                                  |
 |-----------|-----------------------------------------------------|---------------------------------------|

@@ -40,6 +40,3 @@ class ShiftedClock:
         if ahead > timedelta(0):
             self._offset += ahead
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -84,7 +84,7 @@ class _SessionTurns:
     lock across awaits while other handlers' writers wait in SQLite's busy
     handler (sleep-polling up to 100 ms, failing with "database is locked"
     after ``busy_timeout``): under a crowd of patients throughput collapsed
-    and answers were lost (issue 10, ``bench/load.py``,
+    and answers were lost (``bench/load.py``,
     ``tests/reliability/test_sqlite_contention.py``). Waiting here instead
     wakes the next session the moment one ends. Sessions never span network
     calls (the codebase's rule), so a turn is short. A session opened inside

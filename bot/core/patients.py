@@ -21,11 +21,6 @@ async def current_for_user(session: AsyncSession, telegram_user_id: int) -> Pati
     return (await session.exec(statement)).first()
 
 
-async def by_label(session: AsyncSession, clinic_id: str, label: str) -> Patient | None:
-    statement = select(Patient).where(Patient.clinic_id == clinic_id, Patient.label == label.upper())
-    return (await session.exec(statement)).first()
-
-
 async def next_label(session: AsyncSession, clinic_id: str, prefix: str) -> str:
     """The next free clinic-side label, e.g. ``R-0007``."""
     statement = select(Patient.label).where(Patient.clinic_id == clinic_id)

@@ -19,7 +19,7 @@ _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # Telegram's rule for sec
 
 
 class Settings(BaseSettings):
-    """The configuration contract of DESIGN.md; every field is ``AFTERCARE_<NAME>``."""
+    """The configuration contract of docs/DESIGN.md; every field is ``AFTERCARE_<NAME>``."""
 
     model_config = SettingsConfigDict(
         env_prefix="AFTERCARE_", env_file=".env", env_file_encoding="utf-8", extra="ignore",

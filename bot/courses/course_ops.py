@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
@@ -27,11 +27,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core import audit
 from bot.core.clinic_config import Clinic, Protocol
 from bot.core.models import Course, Patient, PatientStatus, SessionStatus, TreatmentSession
+from bot.core.services import Services
 from bot.courses.planner import cancel_patient_messages, sync_course_messages
 from bot.domain.schedule import SessionInfo, initial_sessions, reschedule_following
-
-if TYPE_CHECKING:
-    from bot.core.services import Services
 
 UPCOMING = (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
 MAX_AHEAD = timedelta(days=730)

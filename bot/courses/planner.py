@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
@@ -42,13 +42,11 @@ from bot.core.models import (
     ScheduledMessage,
     TreatmentSession,
 )
+from bot.core.services import Services
 from bot.domain.message_plan import PlannedMessage, plan_messages
 from bot.domain.schedule import SessionInfo
 from jobs.notify import notify_dispatcher_after_commit
 from jobs.policy import PATIENT_KINDS
-
-if TYPE_CHECKING:
-    from bot.core.services import Services
 
 PLANNED_KINDS = (MessageKind.REMINDER, MessageKind.CHECKIN, MessageKind.FOLLOWUP)
 CLOSED_COURSE_STATUSES = frozenset({"stopped", "cancelled"})

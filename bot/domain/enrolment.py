@@ -15,7 +15,7 @@ from bot.domain.durations import IsoDuration
 
 @dataclass(frozen=True)
 class ScreeningQuestion:
-    """One caution from CLINICAL.md: ``key`` names its text, ``flag`` goes on the patient."""
+    """One caution from docs/CLINICAL.md: ``key`` names its text, ``flag`` goes on the patient."""
 
     key: str
     flag: str
@@ -29,10 +29,6 @@ SCREENING: tuple[ScreeningQuestion, ...] = (
 """Asked in this order; a "yes" adds ``flag`` to ``Patient.flags`` (staff see it)."""
 
 SCREENING_FLAGS = frozenset(question.flag for question in SCREENING)
-
-
-def screening_question(key: str) -> ScreeningQuestion | None:
-    return next((question for question in SCREENING if question.key == key), None)
 
 
 def next_screening_question(answered: list[str]) -> ScreeningQuestion | None:

@@ -10,7 +10,7 @@ What a pause means for the scheduler (``holds``): reminders, check-ins, nudges
 and follow-ups addressed to the patient are skipped while the pause lasts.
 Escalations (re-alerts to staff) and the staff digest are never held, and
 replies to a patient's own report are not scheduled messages at all, so an
-urgent report is always answered (CLINICAL.md, "rules the bot never breaks").
+urgent report is always answered (docs/CLINICAL.md, "rules the bot never breaks").
 A pause with ``paused_until`` in the past is over even before anyone writes
 ``status = active`` back: every reader uses ``is_paused`` rather than the
 stored status alone.

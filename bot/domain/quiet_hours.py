@@ -9,7 +9,7 @@ clock change is judged by what the clock on the patient's wall shows, twice.
 Routine messages due inside the window wait for its end (``next_allowed``);
 reminders that must not slip past their session can instead be pulled back to
 the last minute before the window began (``last_allowed_before``). Escalations
-never come through here (CLINICAL.md: quiet hours delay reminders, never
+never come through here (docs/CLINICAL.md: quiet hours delay reminders, never
 escalation messages).
 
 DST: an end time skipped by a spring-forward gap (end 02:30 on a night that

@@ -1,4 +1,4 @@
-"""Triage of a check-in: the one pure function behind every escalation (CLINICAL.md).
+"""Triage of a check-in: the one pure function behind every escalation (docs/CLINICAL.md).
 
 ``triage(report, thresholds)`` looks at a check-in's answers (soreness 0-10,
 swelling, the red-flag checklist, a temperature) and/or the patient's free
@@ -135,7 +135,7 @@ DEFAULT_THRESHOLDS = Thresholds()
 def triage(
     report: Report, thresholds: Thresholds = DEFAULT_THRESHOLDS, wordings: tuple[Rule, ...] = ()
 ) -> TriageResult:
-    """Level, signs and follow-up need for one report (CLINICAL.md rules).
+    """Level, signs and follow-up need for one report (docs/CLINICAL.md rules).
 
     ``wordings`` are a clinic's own phrasings of signs (``clinic_wordings``).
     """

@@ -154,7 +154,7 @@ def _inside_target(hit: CueHit, targets: Sequence[Target]) -> bool:
 
 
 def decide(contexts: frozenset[Context], *, emergency: bool, doubtful: bool, treated: bool = False) -> Decision:
-    """What a mention means, from the contexts that reach it (CLINICAL.md's context rules).
+    """What a mention means, from the contexts that reach it (docs/CLINICAL.md's context rules).
 
     Negated or resolved, then someone else, then hypothetical and past (unless
     ongoing), then doubt. Unclear stays a sign. Someone else's sign counts when

@@ -1,4 +1,4 @@
-"""English wordings of the CLINICAL.md signs (one table, read top to bottom).
+"""English wordings of the docs/CLINICAL.md signs (one table, read top to bottom).
 
 Definite rules name the sign ("pus", "red streaks", "can't breathe"); doubtful
 ones only suggest it ("feels warm", "some redness") and make the bot ask.

@@ -1,4 +1,4 @@
-"""Spanish wordings of the CLINICAL.md signs (same shape as ``triage_lexicon_en``).
+"""Spanish wordings of the docs/CLINICAL.md signs (same shape as ``triage_lexicon_en``).
 
 Written without accents (text is normalised first), and with the common
 spellings patients use: ``hinchado``/``inchado``, ``hormigueo``/``hormigeo``

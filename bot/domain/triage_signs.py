@@ -11,7 +11,7 @@ from enum import StrEnum
 
 
 class Level(StrEnum):
-    """CLINICAL.md triage levels, lowest first. Compare with ``rank``, never as strings."""
+    """docs/CLINICAL.md triage levels, lowest first. Compare with ``rank``, never as strings."""
 
     OK = "ok"
     WATCH = "watch"
@@ -38,11 +38,11 @@ _LEVEL_ORDER = (Level.OK, Level.WATCH, Level.URGENT, Level.EMERGENCY)
 class Sign(StrEnum):
     """Why a level was given. Values are stable identifiers (stored, sent as JSON)."""
 
-    # emergency (CLINICAL.md red flags)
+    # emergency (docs/CLINICAL.md red flags)
     ALLERGIC_REACTION = "allergic_reaction"
     CHEST_PAIN = "chest_pain"
     FAINTING = "fainting"
-    # urgent (CLINICAL.md red flags)
+    # urgent (docs/CLINICAL.md red flags)
     FEVER = "fever"
     SPREADING_REDNESS = "spreading_redness"
     HOT_SITE = "hot_site"

@@ -135,7 +135,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if turn is not None and state is not None and pressed_on is not None and pressed_on > (state.message_id or 0):
         # A prompt newer than the live one: the bot sent it but died (or the database failed)
         # before storing it and the answer before it. Ask the stored step again instead of
-        # leaving the patient with only dead buttons (issue 10, kill -9 tests).
+        # leaving the patient with only dead buttons (kill -9 tests).
         await query.answer()
         await retire_keyboard(turn, pressed_on)
         await advance(turn, preface=turn.t("resume"))

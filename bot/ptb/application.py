@@ -45,7 +45,7 @@ def build_application(
         .rate_limiter(AIORateLimiter(overall_max_rate=29, overall_time_period=1, max_retries=5))
         .concurrent_updates(PerChatUpdateProcessor(64))
         .job_queue(LoggedJobQueue())  # each job run gets its own correlation id in the logs
-        # Observed transports: /healthz knows when Telegram last answered (bot/telegram_request.py).
+        # Observed transports: /healthz knows when Telegram last answered (bot/ptb/request.py).
         .request(ObservedRequest(watch, connect_timeout=10, read_timeout=15, write_timeout=15))
         .get_updates_request(ObservedRequest(watch, connection_pool_size=1, read_timeout=35))
     )

@@ -189,7 +189,7 @@ def advice_text(ask: Ask, level: str | None) -> str | None:
 
 
 def contact_text(ask: Ask) -> str:
-    """How to reach a person: every message about symptoms ends with it (CLINICAL.md)."""
+    """How to reach a person: every message about symptoms ends with it (docs/CLINICAL.md)."""
     clinic = ask.clinic
     if clinic is None:
         return ""

@@ -25,7 +25,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlmodel import col, select
@@ -33,9 +32,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import audit
 from bot.core.models import ConsoleLogin
-
-if TYPE_CHECKING:
-    from bot.core.services import Services
+from bot.core.services import Services
 
 LINK_VALIDITY = timedelta(minutes=10)
 TOKEN_BYTES = 32

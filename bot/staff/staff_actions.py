@@ -16,20 +16,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.clinic_config import Clinic
 from bot.core.models import Patient
+from bot.core.services import Services
 from bot.courses import course_ops
 from bot.courses.course_ops import CourseOpError, SessionResult
 from bot.domain.datetime_input import InputError, Problem
 from bot.domain.staff_input import normalise_label, parse_booking_time, parse_given_time, parse_session_number
 from bot.staff.staff_views import find_patient
-
-if TYPE_CHECKING:
-    from bot.core.services import Services
 
 
 class StaffError(Exception):

@@ -1,9 +1,9 @@
 """Back-pressure: with 10,000 reminders due and Telegram's flood limits on, an urgent report still gets through at once.
 
 The dispatcher can only send about 29 messages a second, so 10,000 due
-reminders take almost six minutes to drain. CLINICAL.md: "An urgent or
+reminders take almost six minutes to drain. docs/CLINICAL.md: "An urgent or
 emergency answer always produces the patient message and the staff alert,
-even when Telegram rate-limits"; DESIGN.md: "Escalations skip every queue".
+even when Telegram rate-limits"; docs/DESIGN.md: "Escalations skip every queue".
 Here a patient writes "I have a fever of 39 and pus from the knee" two
 seconds into that backlog; the patient's instructions and the staff alert
 must both reach the (sandbox) Telegram within 2 s of the message.

@@ -9,7 +9,7 @@ call can fail (5xx, timeout, dropped connection). Found by the fault tests:
   never finish the check-in;
 - a failed spinner answer or edit on *Done* skipped the outcome, so an
   urgent answer (pus, fever) produced neither the patient's instructions
-  nor the staff alert, against CLINICAL.md's first rule.
+  nor the staff alert, against docs/CLINICAL.md's first rule.
 
 Each test fails one specific call once (deterministic), then checks what
 the patient and the staff chat see.

@@ -4,7 +4,7 @@ A SIGKILL leaves no chance to clean up: open transactions are lost, claimed
 rows stay ``sending``, fetched-but-unconfirmed updates are delivered again.
 These tests run the real CLI entry point as a child process against an
 in-process sandbox (so the test can play the patients), kill it at the worst
-moments and check the promises of DESIGN.md:
+moments and check the promises of docs/DESIGN.md:
 
 - a conversation resumes at the step the patient was on (state lives in the
   database, not in memory);

@@ -1,4 +1,4 @@
-"""Answer rules of CLINICAL.md, row by row (bot.domain.triage)."""
+"""Answer rules of docs/CLINICAL.md, row by row (bot.domain.triage)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from bot.domain.triage import (
 
 EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "config" / "clinic.example.yaml"
 
-# (id, report, expected level, expected signs): one row per line of the CLINICAL.md tables.
+# (id, report, expected level, expected signs): one row per line of the docs/CLINICAL.md tables.
 ROWS: list[tuple[str, Report, Level, set[Sign]]] = [
     # expected course
     ("nothing-reported", Report(), Level.OK, set()),
