@@ -28,8 +28,8 @@ from bot.core import audit, chat_state, patients
 from bot.core.logging import bind_patient, get_logger
 from bot.core.models import ChatState, CheckIn, Patient
 from bot.core.services import Services, services
-from bot.core.triage_wordings import clinic_wordings
-from bot.domain.triage import Sign, TriageResult
+from bot.core.triage_wordings import clinic_wordings, every_clinic_wordings
+from bot.domain.triage import Level, Report, Sign, TriageResult, triage
 from bot.domain.triage_text import read_text
 from bot.ptb.chat import reply_language
 
@@ -92,7 +92,7 @@ async def on_free_text(update: Update, context: ContextTypes.DEFAULT_TYPE, _stat
         patient = await patients.current_for_user(session, user.id)
     if patient is None or patient.chat_id is None:
         language = await reply_language(update, context)
-        await message.reply_html(svc.text("common.not_understood", language))
+        await message.reply_html(svc.text(_unenrolled_reply(svc, text, language), language))
         return
     bind_patient(patient.clinic_id, patient.label)
     t = Texts(svc, svc.clinics.get(patient.clinic_id), patient.language)
@@ -185,3 +185,9 @@ async def _tell_staff(svc: Services, context: ContextTypes.DEFAULT_TYPE, patient
                                        reply_to_message_id=reply_to, allow_sending_without_reply=True)
     except TelegramError as exc:  # the alert itself is delivered and re-posted independently
         log.warning("follow_up_relay_failed", error=type(exc).__name__)
+
+
+def _unenrolled_reply(svc: Services, text: str, language: str) -> str:
+    """Someone with no live enrolment (never enrolled, or stopped): an emergency pointer if it sounds urgent."""
+    result = triage(Report(text=text, language=language), wordings=every_clinic_wordings(svc.clinics))
+    return "common.red_flag_no_patient" if result.level.at_least(Level.URGENT) else "common.not_understood"

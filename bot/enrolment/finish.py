@@ -21,8 +21,11 @@ from babel.dates import format_time
 from babel.lists import format_list
 from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
 from bot.core import audit, chat_state, patients
+from bot.core.logging import get_logger
 from bot.core.models import Course, Patient, TreatmentSession
 from bot.courses.planner import sync_course_messages
 from bot.domain.durations import IsoDuration
@@ -32,6 +35,8 @@ from bot.enrolment import invites
 from bot.enrolment.flow import ACTOR, FLOW, Turn, record, send
 from bot.enrolment.prompts import zone_label
 from messages.render import format_when
+
+log = get_logger("aftercare.enrolment")
 
 LABEL_ATTEMPTS = 3
 
@@ -68,7 +73,21 @@ async def finish(turn: Turn, *, preface: str | None = None, event: str | None = 
         return True
     for text in plan_texts(turn, enrolled, preface):
         await send(turn, text)
+    if enrolled.patient.flags:
+        await _tell_staff_of_cautions(turn, enrolled)
     return True
+
+
+async def _tell_staff_of_cautions(turn: Turn, enrolled: Enrolled) -> None:
+    """The patient was told "I've let your clinic know": a note in the staff chat (the flag stays on the patient)."""
+    clinic, language = turn.clinic, turn.clinic.default_language
+    cautions = ", ".join(turn.svc.text(f"staff.flag_{flag}", language, clinic) for flag in enrolled.patient.flags)
+    text = turn.svc.text("staff.enrolled_with_cautions", language, clinic, label=enrolled.patient.label,
+                         area=clinic.area_name(enrolled.course.area, language), cautions=cautions)
+    try:
+        await turn.context.bot.send_message(clinic.staff.chat_id, text, parse_mode=ParseMode.HTML)
+    except TelegramError as exc:  # the flag is on the patient's row, the list and the console all the same
+        log.warning("staff_caution_note_failed", error_type=type(exc).__name__)
 
 
 async def _create_with_retry(turn: Turn, event: str | None, details: dict[str, Any]) -> Enrolled:

@@ -38,3 +38,13 @@ async def test_unknown_command_and_sticker_get_friendly_replies(harness: Harness
     await patient.send_sticker()
     reply = await patient.wait_for_message(timeout=10)
     assert "only read text" in reply.text
+
+
+async def test_someone_not_enrolled_who_reports_a_red_flag_is_pointed_to_emergency_care(harness: Harness) -> None:
+    visitor = harness.patient(user_id=5003)
+    await visitor.send_text("my lips are swelling and I can't breathe")
+    reply = await visitor.wait_for_message(timeout=10)
+    assert "call your local emergency number now" in reply.text
+    await visitor.send_text("hello there")
+    reply = await visitor.wait_for_message("not sure what you mean", timeout=10)
+    assert "emergency" not in reply.text

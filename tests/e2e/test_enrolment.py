@@ -152,6 +152,7 @@ async def test_the_interval_holds_in_local_time_across_a_dst_change(harness: Har
 
 async def test_happy_path_in_spanish_typing_timezone_and_date(harness: Harness) -> None:
     patient = harness.patient(user_id=5101, first_name="Lucía", language_code="es")
+    staff = harness.staff_group()
     token = await new_invite(harness, area="low_back")
     await patient.send_text(f"/start {token}")
     assert "Elija su idioma" in (await expect(patient, "Elija su idioma")).text
@@ -187,6 +188,9 @@ async def test_happy_path_in_spanish_typing_timezone_and_date(harness: Harness) 
     assert (first.date(), first.hour, first.minute) == (day, 17, 30)
     screening = [e for e in await audit_events(harness) if e.event == "enrolment_screening_completed"]
     assert screening[0].details == {"invite_id": screening[0].details["invite_id"], "flagged": True}
+    note = await staff.wait_for_message("answered yes at screening", timeout=10)
+    assert stored.label in note.text and "bleeding disorder / blood thinners" in note.text
+    assert "Lucía" not in note.text  # the staff chat gets the label, never the name
 
 
 async def test_invite_with_booked_session_skips_area_and_date(harness: Harness) -> None:
