@@ -57,7 +57,7 @@ from telegram.ext import Application, CallbackContext, Job
 
 from bot.core import audit, metrics
 from bot.core.logging import get_logger
-from bot.core.models import MessageStatus, Patient, PatientStatus
+from bot.core.models import MessageStatus, Patient, PatientStatus, ScheduledMessage
 from bot.core.services import Services
 from bot.domain import misfire
 from jobs import claims
@@ -194,6 +194,22 @@ class Dispatcher:
     @property
     def armed_at(self) -> datetime | None:
         return self._armed_at
+
+    async def is_idle(self) -> bool:
+        """True when no pass is running and no row is due (``pending`` or ``sending``) at the clock's now.
+
+        For whoever moves the clock and must then know that everything due has gone
+        out (the demo): a silence on the wire says nothing while a send waits for the
+        database, the rate limiter or the per-chat spacer.
+        """
+        if self._running:
+            return False
+        statement = select(ScheduledMessage.id).where(
+            col(ScheduledMessage.status).in_((MessageStatus.PENDING, MessageStatus.SENDING)),
+            col(ScheduledMessage.due_at) <= self.services.clock.now(),
+        ).limit(1)
+        async with self.services.db.session() as session:
+            return (await session.exec(statement)).first() is None
 
     def _arm(self, at: datetime | None) -> None:
         if self._stopping:

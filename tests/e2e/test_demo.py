@@ -9,6 +9,7 @@ change is meant, regenerate the file with
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -48,9 +49,16 @@ def test_demo_json_lines_have_the_contract_fields_and_the_known_conversation() -
     if os.environ.get("AFTERCARE_UPDATE_DEMO_TRANSCRIPT"):
         TRANSCRIPT.write_text("".join(json.dumps(g, ensure_ascii=False) + "\n" for g in got), encoding="utf-8")
     expected = [json.loads(line) for line in TRANSCRIPT.read_text(encoding="utf-8").splitlines()]
-    assert len(got) == len(expected), f"{len(got)} lines, expected {len(expected)}"
-    for number, (have, want) in enumerate(zip(got, expected, strict=True), start=1):
-        assert have == want, f"line {number} differs"
+    assert got == expected, _diff(expected, got)
+
+
+def _diff(expected: list[dict[str, Any]], got: list[dict[str, Any]]) -> str:
+    """A unified diff of the masked lines: a timing flake shows which messages moved or went missing."""
+    def lines(entries: list[dict[str, Any]]) -> list[str]:
+        return [json.dumps(entry, ensure_ascii=False) for entry in entries]
+
+    diff = difflib.unified_diff(lines(expected), lines(got), TRANSCRIPT.name, "demo --json (masked)", lineterm="")
+    return f"{len(got)} lines, expected {len(expected)}:\n" + "\n".join(diff)
 
 
 def test_demo_text_transcript_names_speakers() -> None:
