@@ -20,19 +20,8 @@ the alarm clock. Shape (docs/DESIGN.md, Scheduling):
    process dies: those are the only possible duplicates.
 3. Then it re-arms for the next due row. A catch-up pass runs at start.
 
-Delivery semantics per kind (the README's table; ``jobs.policy`` holds it):
-
-| kind     | delivery      | left ``sending`` by a crash       | ambiguous send error (timeout) |
-|----------|---------------|-----------------------------------|--------------------------------|
-| reminder | at-least-once | ``pending`` again, misfire policy | retried with backoff           |
-| checkin  | at-least-once | ``pending`` again, misfire policy | retried with backoff           |
-| followup | at-least-once | ``pending`` again, misfire policy | retried with backoff           |
-| realert  | at-least-once | ``pending`` again (never dropped) | retried, no attempt cap        |
-| escalation | at-least-once | ``pending`` again (never dropped) | retried, no attempt cap    |
-| digest   | at-least-once | ``pending`` again, misfire policy | retried with backoff           |
-| nudge    | at-most-once  | ``failed`` ("interrupted")        | ``failed`` (not retried)       |
-
-A crash is detected by the lease: a row ``sending`` for longer than ``lease``
+Delivery semantics per kind (at-least-once or at-most-once, and why) are
+``jobs.policy``'s. A crash is detected by the lease: a row ``sending`` for longer than ``lease``
 (refreshed every ``safety_interval`` while in flight) is an orphan; on SQLite
 (one process per file) every ``sending`` row at start is one. A graceful stop
 waits ``stop_grace`` for sends in flight and gives unsent claims back at once.
@@ -57,7 +46,7 @@ from telegram.ext import Application, CallbackContext, Job
 
 from bot.core import audit, metrics
 from bot.core.logging import get_logger
-from bot.core.models import MessageStatus, Patient, PatientStatus, ScheduledMessage
+from bot.core.models import MessageStatus, Patient, PatientStatus
 from bot.core.services import Services
 from bot.domain import misfire
 from jobs import claims
@@ -204,12 +193,8 @@ class Dispatcher:
         """
         if self._running:
             return False
-        statement = select(ScheduledMessage.id).where(
-            col(ScheduledMessage.status).in_((MessageStatus.PENDING, MessageStatus.SENDING)),
-            col(ScheduledMessage.due_at) <= self.services.clock.now(),
-        ).limit(1)
         async with self.services.db.session() as session:
-            return (await session.exec(statement)).first() is None
+            return not await claims.any_due(session, self.services.clock.now())
 
     def _arm(self, at: datetime | None) -> None:
         if self._stopping:
