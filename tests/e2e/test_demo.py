@@ -18,6 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 TRANSCRIPT = Path(__file__).with_name("demo_transcript.jsonl")
 _TOKEN = re.compile(r"(?<=start=)[A-Za-z0-9_-]{20,}|(?<=/start )[A-Za-z0-9_-]{20,}|(?<=/login/)[A-Za-z0-9_-]{20,}")
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AP]M)?")
@@ -32,9 +34,10 @@ def masked(line: dict[str, Any]) -> dict[str, Any]:
             "buttons": [mask(b) for b in line["buttons"]]}
 
 
+@pytest.mark.timeout(600)  # the demo in its own interpreter; on a loaded machine it takes minutes
 def test_demo_json_lines_have_the_contract_fields_and_the_known_conversation() -> None:
     result = subprocess.run([sys.executable, "-m", "bot", "demo", "--json"], capture_output=True, text=True,
-                            timeout=300, env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"})
+                            timeout=540, env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"})
     assert result.returncode == 0, result.stderr[-2000:]
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert lines, "demo printed nothing"
@@ -61,8 +64,9 @@ def _diff(expected: list[dict[str, Any]], got: list[dict[str, Any]]) -> str:
     return f"{len(got)} lines, expected {len(expected)}:\n" + "\n".join(diff)
 
 
+@pytest.mark.timeout(600)
 def test_demo_text_transcript_names_speakers() -> None:
-    result = subprocess.run([sys.executable, "-m", "bot", "demo"], capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, "-m", "bot", "demo"], capture_output=True, text=True, timeout=540)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "bot -> patient:" in result.stdout
     assert "patient:\n    /help" in result.stdout
