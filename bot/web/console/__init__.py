@@ -24,10 +24,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from bot.core import audit
 from bot.core.clinic_config import ClinicRegistry
@@ -52,6 +54,7 @@ from bot.web.console.page import (
 )
 from bot.web.console.sessions import COOKIE, COOKIE_PATH, SessionCodec, StaffSession, cookie_options, secret_key
 from bot.web.server import CONTEXT, WebContext
+from messages.bidi import neutralise_bidi
 
 HERE = Path(__file__).resolve().parent
 SECURITY_HEADERS = {
@@ -128,10 +131,22 @@ def _write_cookie(found: RequestState, response: web.StreamResponse, state: Cons
         response.set_cookie(COOKIE, value, **cookie_options(state.services.settings, base_url(state.services)))
 
 
+def visible(value: Any) -> Any:
+    """Every value a page shows, bidirectional controls made visible (``messages.bidi``).
+
+    Texts from the catalog have had it done to their parameters already; this
+    catches what a template prints directly (names, typed form values, audit
+    details) before autoescaping.
+    """
+    if isinstance(value, Markup):
+        return Markup(neutralise_bidi(str(value)))
+    return neutralise_bidi(value) if isinstance(value, str) else value
+
+
 def templates() -> Environment:
     """Autoescaping on for every template; a missing variable is an error, not an empty string."""
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, finalize=visible)
     return env
 
 
