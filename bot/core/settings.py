@@ -53,7 +53,9 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
-    http_host: str = "0.0.0.0"
+    # Loopback unless told otherwise: /healthz and /metrics have no authentication, and the console
+    # belongs behind a TLS proxy. The Docker image sets 0.0.0.0 (inside its own network namespace).
+    http_host: str = "127.0.0.1"
     http_port: int = 8080
     log_format: Literal["console", "json"] | None = None
     log_level: str = "INFO"
