@@ -33,6 +33,8 @@ from markupsafe import Markup
 
 from bot.core import audit
 from bot.core.clinic_config import ClinicRegistry
+from bot.core.services import Services
+from bot.staff import console_login
 from bot.staff.console_login import base_url
 from bot.web.console import (
     csrf,
@@ -80,6 +82,15 @@ def _live_session(clinics: ClinicRegistry, staff: StaffSession | None, now: date
     return staff, ""
 
 
+async def _not_signed_out(services: Services, staff: StaffSession | None) -> tuple[StaffSession | None, str]:
+    """The cookie is signed by us, but Sign out (on any replica) ends it: the database says whether it did."""
+    if staff is None:
+        return None, ""
+    async with services.db.session() as session:
+        ended = await console_login.session_ended(session, staff.login_id)
+    return (None, "signed_out") if ended else (staff, "")
+
+
 @web.middleware
 async def console_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Load the session, refuse forged forms, run the view, then re-issue the cookie and add headers."""
@@ -93,6 +104,8 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
     raw = request.cookies.get(COOKIE)
     staff, problem = _live_session(services.clinics, state.codec.load(raw), now,
                                    services.settings.console_idle_minutes)
+    if staff is not None:
+        staff, problem = await _not_signed_out(services, staff)
     found = begin_request(staff, problem)
     response = await _guarded(request, handler, staff)
     _write_cookie(found, response, state, raw, now)
