@@ -209,6 +209,11 @@ class Database:
             self._wal_retry = asyncio.create_task(self._retry_truncate(), name="aftercare.wal-truncate")
         return False
 
+    async def settle(self) -> None:
+        """Wait for the background truncation attempts, if any (a command that exits right after)."""
+        if self._wal_retry is not None:
+            await asyncio.shield(self._wal_retry)
+
     async def _retry_truncate(self) -> None:
         for attempt, delay in enumerate(CHECKPOINT_RETRIES, start=2):
             await asyncio.sleep(delay)
