@@ -5,6 +5,9 @@ is ``name`` in ``<area>.yaml``. A value is a string, or a mapping of CLDR plural
 forms (``one``, ``other``, ...) chosen by the ``count`` parameter. Messages are
 sent with Telegram's HTML parse mode, so parameters are HTML-escaped unless
 wrapped in ``Safe`` (text the code built itself from other rendered pieces).
+Parameters are where patients' own words, names and captions enter a text, so
+their bidirectional control characters are made visible here too
+(``messages.bidi``): one place, for every reader.
 Clinics may override any key per language in their config (``texts``).
 """
 
@@ -21,6 +24,8 @@ from typing import Any
 import yaml
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
+
+from messages.bidi import neutralise_bidi
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 LANGUAGES = ("en", "es")
@@ -97,7 +102,7 @@ def render(
     )
     if isinstance(template, dict):
         template = _plural_form(template, language, params.get("count"))
-    safe = {name: value if isinstance(value, Safe) else html.escape(str(value), quote=False)
+    safe = {name: value if isinstance(value, Safe) else html.escape(neutralise_bidi(str(value)), quote=False)
             for name, value in params.items()}
     return template.format_map(safe).strip()
 

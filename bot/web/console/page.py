@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
@@ -29,6 +29,7 @@ from bot.core.clinic_config import Clinic
 from bot.core.services import Services
 from bot.staff.staff_views import CheckInView
 from bot.web.console.sessions import SessionCodec, StaffSession
+from bot.web.console.throttle import FailedSignIns
 from bot.web.server import WebContext
 from messages.render import LANGUAGES, Safe, format_clock, format_when
 
@@ -59,11 +60,12 @@ def current() -> RequestState:
 
 @dataclass
 class ConsoleState:
-    """Built once per server: the web context, the cookie codec and the template environment."""
+    """Built once per server: the web context, the cookie codec, the templates, the sign-in throttle."""
 
     ctx: WebContext
     codec: SessionCodec
     templates: Environment
+    failed_sign_ins: FailedSignIns = field(default_factory=FailedSignIns)
 
     @property
     def services(self) -> Services:
