@@ -184,6 +184,12 @@ def _local(day: date, clock: time, tz: ZoneInfo) -> datetime:
 
 
 def _checked(naive: datetime, tz: ZoneInfo, now: datetime) -> ParsedMoment | InputError:
+    # Years far from now are refused before any arithmetic: 9999-12-31 23:00 in a zone
+    # behind UTC would overflow Python's last datetime.
+    if naive.year > now.year + 1:
+        return InputError(Problem.TOO_FAR, f"{naive:%Y-%m-%d} is more than a year ahead")
+    if naive.year < now.year - 1:
+        return InputError(Problem.PAST, f"{naive:%Y-%m-%d %H:%M} has already passed")
     local = resolve_local(naive, tz)
     at = local.astimezone(UTC)
     adjusted = local.replace(tzinfo=None) != naive
