@@ -132,7 +132,8 @@ BAD_CONFIGS: list[tuple[str, Any, str]] = [
     ("user id as a boolean", lambda d: _clinic(d)["staff"].update(user_ids=[True]),
      "staff.user_ids[0]: Input should be a valid integer"),
     ("chat id zero", lambda d: _clinic(d)["staff"].update(chat_id=0), "staff.chat_id: 0 is not a Telegram chat id"),
-    ("chat id too large", lambda d: _clinic(d)["staff"].update(chat_id=-(2**60)), "staff.chat_id: -1152921504606846976"),
+    ("chat id too large", lambda d: _clinic(d)["staff"].update(chat_id=-(2**60)),
+     "staff.chat_id: -1152921504606846976"),
 ]
 
 
