@@ -138,10 +138,13 @@ async def test_vague_wording_escalates_and_asks_the_follow_up(scene: Scene) -> N
 
 
 async def test_non_patients_get_the_default_reply(h: Harness) -> None:
+    """Small talk from a stranger gets the default reply; a red flag is pointed to emergency care."""
     stranger = h.sandbox.user(user_id=6001, first_name="Sam")
+    await stranger.send_text("hello there")
+    assert "not sure what you mean" in (await stranger.wait_for_message(timeout=WAIT)).text
     await stranger.send_text("I have a fever and pus")
     reply = await stranger.wait_for_message(timeout=WAIT)
-    assert "not sure what you mean" in reply.text
+    assert "emergency number" in reply.text and "not enrolled with a clinic" in reply.text
 
 
 def _quiet_now(zone: str) -> dict[str, str]:
