@@ -31,9 +31,12 @@ def parse_first_session(text: str, clinic: Clinic) -> datetime:
     except ValueError:
         raise CliError(f"--first-session {text!r} is not an ISO date-time such as "
                        "2026-03-02T10:30", code=2) from None
-    if parsed.tzinfo is None:
-        parsed = resolve_local(parsed, clinic.tz)
-    return parsed.astimezone(UTC)
+    try:
+        if parsed.tzinfo is None:
+            parsed = resolve_local(parsed, clinic.tz)
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00 in a zone behind UTC is past the last datetime
+        raise CliError(f"--first-session {text!r} is more than a year ahead", code=2) from None
 
 
 def parse_expiry(text: str) -> IsoDuration:

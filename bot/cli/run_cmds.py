@@ -58,7 +58,12 @@ def demo(
     serve: Annotated[bool, typer.Option("--serve", help="Keep running after the script (web console)")] = False,
 ) -> None:
     """Run a scripted patient and staff member through a course, offline."""
+    from bot.core.lifecycle import StartupError
     from bot.demo import run_demo
 
-    asyncio.run(run_demo(runtime_builder(ctx), json_output=json_output, serve=serve))
+    try:
+        asyncio.run(run_demo(runtime_builder(ctx), json_output=json_output, serve=serve))
+    except StartupError:  # the sandbox is local, so only --serve's fixed port can fail to start
+        raise CliError("demo --serve: cannot serve the console on 127.0.0.1:8080 "
+                       "(is another program using port 8080?)") from None
 

@@ -12,6 +12,7 @@ Jinja as ``Markup``; everything else is autoescaped.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -229,9 +230,24 @@ def message_page(request: web.Request, status: int, title_key: str, body_key: st
                   body=chosen.t(body_key, **params), signed_in=isinstance(chosen, Console))
 
 
+_KNOWN_PATHS = re.compile(r"/console/(?:patients(?:/[A-Z]{1,3}-[0-9]{1,8})?|schedules|audit)?")
+"""Every page a form may send the browser back to; the label shape is ``bot.domain.staff_input``'s."""
+
+
+def known_path(candidate: object) -> str:
+    """``candidate`` if it is one of the console's own pages, else Today.
+
+    A redirect is built only from these, so a form field (``back``) can neither
+    send staff off-site nor put a line break into the ``Location`` header.
+    """
+    if isinstance(candidate, str) and _KNOWN_PATHS.fullmatch(candidate):
+        return candidate
+    return "/console/"
+
+
 def see_other(location: str) -> web.Response:
     """Post/redirect/get: a reload after a form never repeats the action."""
-    return web.Response(status=303, headers={"Location": location})
+    return web.Response(status=303, headers={"Location": known_path(location)})
 
 
 View = Callable[[Console], Awaitable[web.StreamResponse]]
