@@ -154,7 +154,7 @@ class Database:
         """
         async with self._sessions() as session:
             if not self.is_sqlite:
-                await session.execute(text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
+                await (await session.connection()).execute(text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
             try:
                 yield session
             finally:

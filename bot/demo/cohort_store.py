@@ -30,11 +30,14 @@ _TABLES: tuple[tuple[type[SQLModel], str], ...] = (
 
 async def next_ids(session: AsyncSession, clinic: Clinic) -> Ids:
     """The first free id of every table, and the clinic's first free label number."""
+    connection = await session.connection()
+
     async def top(model: type[SQLModel]) -> int:
-        found = (await session.execute(select(func.max(model.id)))).scalar()  # type: ignore[attr-defined]
+        found = (await connection.execute(select(func.max(model.id)))).scalar()  # type: ignore[attr-defined]
         return int(found or 0) + 1
 
-    labels = (await session.execute(select(col(Patient.label)).where(col(Patient.clinic_id) == clinic.id))).scalars()
+    labels = (await connection.execute(select(col(Patient.label)).where(col(Patient.clinic_id) == clinic.id))
+              ).scalars()
     numbers = [int(m.group(1)) for label in labels if (m := re.search(r"-(\d+)$", label))]
     return Ids(patient=await top(Patient), course=await top(Course), session=await top(TreatmentSession),
                message=await top(ScheduledMessage), checkin=await top(CheckIn), alert=await top(Alert),

@@ -26,10 +26,13 @@ histogram (a CTE) and derives every check-in figure from it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Float, Integer, Select, String, case, cast, func, literal_column, null, select, union_all
+from sqlalchemy.engine import Row
+from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import CTE
 from sqlmodel import col
@@ -74,6 +77,12 @@ class CheckInFigures:
     pain: dict[tuple[str, str], Spread]  # (area, offset)
     function: dict[tuple[str, str, str], int]  # (area, offset, better|same|worse) -> answers
     rates: dict[tuple[str, str], tuple[int, int]]  # (area, checkin|followup) -> (answered, sent)
+
+
+async def _rows(session: AsyncSession, statement: Executable) -> Sequence[Row[Any]]:
+    """Core statements run on the session's connection (the ORM session is for model rows)."""
+    connection = await session.connection()
+    return (await connection.execute(statement)).all()
 
 
 def _within(query: Select[Any], moment: Any, scope: Scope) -> Select[Any]:
@@ -139,7 +148,7 @@ async def checkin_figures(session: AsyncSession, scope: Scope) -> CheckInFigures
         _count_branch(asked, "rate", asked.c.kind, cast(null(), String)),
     )
     found = CheckInFigures({}, {}, {}, {})
-    for r in (await session.execute(statement)).all():
+    for r in await _rows(session, statement):
         if r.figure == "checkin":
             found.soreness[(r.area, r.number, r.offset)] = Spread(r.n, r.median, r.q1, r.q3)
         elif r.figure == "followup":
@@ -175,7 +184,7 @@ class AlertCount:
 
 async def injections(session: AsyncSession, scope: Scope) -> dict[str, int]:
     counted = _injection_counts(scope)
-    return {r.area: r.injections for r in (await session.execute(select(counted))).all()}
+    return {r.area: r.injections for r in await _rows(session, select(counted))}
 
 
 async def alert_counts(session: AsyncSession, scope: Scope) -> dict[tuple[str, str], AlertCount]:
@@ -190,7 +199,7 @@ async def alert_counts(session: AsyncSession, scope: Scope) -> dict[tuple[str, s
     query = select(raised.c.area, raised.c.level, raised.c.alerts, raised.c.acknowledged,
                    per_100.label("per_100")).select_from(raised).outerjoin(counted, counted.c.area == raised.c.area)
     return {(r.area, r.level): AlertCount(r.alerts, r.acknowledged, r.per_100)
-            for r in (await session.execute(query)).all()}
+            for r in await _rows(session, query)}
 
 
 async def acknowledgement_times(session: AsyncSession, scope: Scope) -> dict[tuple[str, str], Spread]:
@@ -200,5 +209,5 @@ async def acknowledgement_times(session: AsyncSession, scope: Scope) -> dict[tup
                         waited.label("value")).where(col(Alert.acknowledged_at).is_not(None)).subquery())
     histogram = (select(rows.c.area, rows.c.level, rows.c.value, func.count().label("c"))
                  .group_by(rows.c.area, rows.c.level, rows.c.value)).subquery()
-    found = (await session.execute(quantiles(histogram, ("area", "level"), MEDIAN_P90))).all()
+    found = await _rows(session, quantiles(histogram, ("area", "level"), MEDIAN_P90))
     return {(r.area, r.level): Spread(r.n, r.median, p90=r.p90) for r in found}
