@@ -19,12 +19,25 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-WIDTH_IN, HEIGHT_IN, DPI = 8.0, 4.0, 100
+DPI = 100
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
 
 Drawing = Callable[[], bytes]
 """A chart ready to draw (in a worker thread)."""
+
+
+@dataclass(frozen=True)
+class Size:
+    """Inches at ``DPI`` (800 x 400 pixels wide, 500 x 440 narrow) and the text size that stays legible."""
+
+    width: float
+    height: float
+    font: float
+
+
+WIDE = Size(8.0, 4.0, 10.0)
+NARROW = Size(5.0, 4.4, 11.0)  # a phone shows it about 330 pixels wide
 
 
 @dataclass(frozen=True)
@@ -50,9 +63,9 @@ class ChartText:
     y_label: str
 
 
-def soreness_chart(series: Sequence[Series], text: ChartText) -> bytes:
+def soreness_chart(series: Sequence[Series], text: ChartText, size: Size = WIDE) -> bytes:
     """One line per session: median soreness by day, the quartiles shaded."""
-    figure, axis = _figure(text)
+    figure, axis = _figure(text, size)
     for index, line in enumerate(series):
         colour, marker = COLOURS[index % len(COLOURS)], MARKERS[index % len(MARKERS)]
         xs = [p.x for p in line.points]
@@ -62,13 +75,14 @@ def soreness_chart(series: Sequence[Series], text: ChartText) -> bytes:
         axis.fill_between(xs, low, high, color=colour, alpha=0.12, linewidth=0)
     axis.xaxis.set_major_locator(MaxNLocator(integer=True))
     if series:
-        axis.legend(loc="upper right", fontsize=8)
+        axis.legend(loc="upper right", fontsize=size.font - 2)
     return _png(figure)
 
 
-def followup_chart(labels: Sequence[str], points: Sequence[Point | None], text: ChartText) -> bytes:
+def followup_chart(labels: Sequence[str], points: Sequence[Point | None], text: ChartText,
+                   size: Size = WIDE) -> bytes:
     """Median pain at each follow-up (categories in time order), quartiles as error bars."""
-    figure, axis = _figure(text)
+    figure, axis = _figure(text, size)
     drawn = [(i, p) for i, p in enumerate(points) if p is not None]
     if drawn:
         xs = [i for i, _ in drawn]
@@ -81,13 +95,14 @@ def followup_chart(labels: Sequence[str], points: Sequence[Point | None], text: 
     return _png(figure)
 
 
-def _figure(text: ChartText) -> tuple[Figure, Axes]:
-    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+def _figure(text: ChartText, size: Size) -> tuple[Figure, Axes]:
+    figure = Figure(figsize=(size.width, size.height), dpi=DPI)
     FigureCanvasAgg(figure)
     axis = figure.add_subplot()
-    axis.set_title(text.title)
-    axis.set_xlabel(text.x_label)
-    axis.set_ylabel(text.y_label)
+    axis.set_title(text.title, fontsize=size.font + 2)
+    axis.set_xlabel(text.x_label, fontsize=size.font)
+    axis.set_ylabel(text.y_label, fontsize=size.font)
+    axis.tick_params(labelsize=size.font - 1)
     axis.set_ylim(-0.3, 10.3)
     axis.yaxis.set_major_locator(MaxNLocator(integer=True))
     axis.grid(axis="y", alpha=0.3)

@@ -56,9 +56,10 @@ class OutcomeFilter:
     def active(self) -> bool:
         return bool(self.area or self.since or self.until)
 
-    def dates(self) -> str:
-        """The period part of a chart URL's query string."""
-        values = {name: value for name, value in (("since", self.since), ("until", self.until)) if value}
+    def dates(self, size: str = "") -> str:
+        """A chart URL's query string: the period, and ``size=narrow`` for phones."""
+        values = {name: value for name, value in (("since", self.since), ("until", self.until), ("size", size))
+                  if value}
         return f"?{urlencode(values)}" if values else ""
 
 
@@ -115,14 +116,16 @@ async def outcomes_chart(console: Console) -> web.StreamResponse:
     async with console.svc.db.report() as session:
         figures = await outcomes(session, console.home_clinic, area, chosen)
     found = figures.areas[0]
-    drawing = _soreness(console, words, found) if kind == "soreness" else _followups(console, words, found)
+    size = chart.NARROW if console.request.query.get("size") == "narrow" else chart.WIDE
+    drawing = (_soreness(console, words, found, size) if kind == "soreness"
+               else _followups(console, words, found, size))
     if drawing is None:
         raise web.HTTPNotFound()
     png = await asyncio.to_thread(drawing)
     return web.Response(body=png, content_type="image/png")
 
 
-def _soreness(console: Console, words: OutcomeWords, found: AreaOutcomes) -> chart.Drawing | None:
+def _soreness(console: Console, words: OutcomeWords, found: AreaOutcomes, size: chart.Size) -> chart.Drawing | None:
     drawable = [o for o in found.offsets if o.day is not None]
     series = [chart.Series(str(words.t("chart_session", number=row.number)),
                            [chart.Point(o.days, s.median, s.q1, s.q3) for o in drawable
@@ -134,10 +137,10 @@ def _soreness(console: Console, words: OutcomeWords, found: AreaOutcomes) -> cha
     name = console.area_name(found.area)
     text = chart.ChartText(str(words.t("chart_soreness_title", area=name)), str(words.t("chart_day_axis")),
                            str(words.t("chart_soreness_axis")))
-    return lambda: chart.soreness_chart(series, text)
+    return lambda: chart.soreness_chart(series, text, size)
 
 
-def _followups(console: Console, words: OutcomeWords, found: AreaOutcomes) -> chart.Drawing | None:
+def _followups(console: Console, words: OutcomeWords, found: AreaOutcomes, size: chart.Size) -> chart.Drawing | None:
     if not any(row.pain for row in found.followups):
         return None
     labels = [words.offset(row.offset) for row in found.followups]
@@ -146,7 +149,7 @@ def _followups(console: Console, words: OutcomeWords, found: AreaOutcomes) -> ch
     name = console.area_name(found.area)
     text = chart.ChartText(str(words.t("chart_followups_title", area=name)), str(words.t("chart_followup_axis")),
                            str(words.t("chart_pain_axis")))
-    return lambda: chart.followup_chart(labels, points, text)
+    return lambda: chart.followup_chart(labels, points, text, size)
 
 
 @staff_only
