@@ -135,12 +135,15 @@ def test_export_writes_five_pseudonymous_files(history: str, capsys: pytest.Capt
     checkins = rows_of(target / "checkins.csv")
     noted = [row for row in checkins if row["has_note"] == "yes"]
     assert len(noted) == 1 and noted[0]["patient"] == "R-0002" and noted[0]["offset"] == "P1D"
+    assert (noted[0]["signs_ticked"], noted[0]["signs_found"]) == ("hot_site;fever", "hot_site;fever")
+    assert {row["signs_ticked"] for row in checkins} == {"", "hot_site;fever"}
     assert {row["kind"] for row in checkins} == {"checkin", "free_text"}
     assert any(row["recheck_of"] == "" and row["day_after_injection"] == "" for row in checkins
                if row["kind"] == "free_text")
     followups = rows_of(target / "followups.csv")
     assert len(followups) == 5 and {row["pain"] for row in followups} == {"3", "5", "2", "", "1"}
     alerts = rows_of(target / "alerts.csv")
+    assert {row["signs"] for row in alerts} == {"fever"}
     assert [(row["level"], row["acknowledged_by"], row["seconds_to_acknowledge"]) for row in alerts] == [
         ("urgent", "staff-1", "300"), ("urgent", "staff-2", "900"), ("emergency", "staff-former", "60"),
         ("urgent", "", "")]

@@ -57,7 +57,7 @@ async def enrol(db: Database, label: str, user_id: int, *, area: str = "knee", c
 
 async def ask(db: Database, who: Enrolled, number: int, offset: str, *, kind: str = "checkin",
               soreness: int | None = None, function: str | None = None, status: str = "answered",
-              note: str | None = None, key: str | None = None) -> CheckIn:
+              note: str | None = None, key: str | None = None, signs: tuple[str, ...] = ()) -> CheckIn:
     """The course message ``offset`` after session ``number`` (after the last one for a follow-up), and its answer."""
     given = who.sessions[number].done_at or T0
     asked = given + OFFSET_TIME.get(offset, timedelta(hours=18))
@@ -74,7 +74,8 @@ async def ask(db: Database, who: Enrolled, number: int, offset: str, *, kind: st
         row = CheckIn(patient_id=who.patient.id or 0, session_id=who.sessions[number].id,
                       scheduled_message_id=message.id if kind != "free_text" else None, kind=kind, status=status,
                       soreness=soreness,
-                      function=function, note=note, level="ok" if status == "answered" else None, created_at=asked,
+                      function=function, note=note, signs=list(signs), matched=list(signs),
+                      level="ok" if status == "answered" else None, created_at=asked,
                       answered_at=asked + timedelta(minutes=20) if status == "answered" else None)
         session.add(row)
     return row
@@ -105,7 +106,7 @@ async def seed_history(db: Database) -> dict[str, Enrolled]:
     for who, value in ((a, 6), (b, 1), (c, 10), (e, 3)):  # session 1, PT6H: 1 3 6 10
         await ask(db, who, 1, "PT6H", soreness=value)
     await ask(db, a, 1, "P1D", soreness=5)  # session 1, P1D: 2 (incomplete) 5 5; C missed
-    await ask(db, b, 1, "P1D", soreness=5, note=NOTE)
+    await ask(db, b, 1, "P1D", soreness=5, note=NOTE, signs=("hot_site", "fever"))
     await ask(db, c, 1, "P1D", status="missed")
     await ask(db, e, 1, "P1D", soreness=2, status="incomplete")
     await ask(db, c, 1, "P3D", status="open")
