@@ -15,8 +15,10 @@ and worst printed):
 
 - ``page``: ``GET /console/outcomes`` over HTTP, through the real console
   (session cookie, middleware, SQL figures, template, audit row);
+- ``page and its 6 charts``: the page, then its chart images at once, as a
+  browser loads them (they reuse the page's figures, then matplotlib);
 - ``page, one area, 90 days``: the same with the filters set;
-- ``chart``: one area's soreness PNG (SQL again, then matplotlib);
+- ``chart``: one area's soreness PNG on its own (SQL again, then matplotlib);
 - ``export``: the CSV export's read of all five tables plus the ZIP.
 
 The page's target is under 1 s on each backend. On this project's shared
@@ -29,7 +31,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -115,10 +119,23 @@ async def measure(url: str, clinic: Clinic, rows: Cohort, repeat: int) -> None:
                 assert len(body) > 1000
 
         since = (END - timedelta(days=90)).astimezone(clinic.tz).date().isoformat()
+        async def with_charts() -> None:
+            async with http.get(server.make_url("/console/outcomes")) as response:
+                page = await response.text()
+            charts = re.findall(r'<img class="chart" src="([^"]+)"', page)
+            assert len(charts) == 6
+            await asyncio.gather(*(get(html.unescape(src), "image/png") for src in charts))
+
         await timed("page", repeat, lambda: get("/console/outcomes"))
+        await timed("page and its 6 charts", repeat, with_charts)
         await timed("page, one area, 90 days", repeat, lambda: get(f"/console/outcomes?area=knee&since={since}"))
-        await timed("chart (knee soreness PNG)", repeat, lambda: get("/console/outcomes/knee/soreness.png",
-                                                                      "image/png"))
+        days = iter(range(1, 10_000))  # a new period each time: nothing cached from the page
+
+        async def alone() -> None:
+            since = (END - timedelta(days=400 + next(days))).date().isoformat()
+            await get(f"/console/outcomes/knee/soreness.png?since={since}", "image/png")
+
+        await timed("one chart on its own", repeat, alone)
     await timed("export (read 5 tables + ZIP)", max(1, repeat // 2),
                 lambda: asyncio.to_thread(lambda: zip_archive(read_export(url, clinic))))
     await db.dispose()

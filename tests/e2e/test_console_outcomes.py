@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from sqlalchemy import delete
 
+from bot.core.models import Alert, CheckIn
 from bot.demo.cohort_store import seed_demo_cohort
 from bot.outcomes.export import FILES
 from tests.support.clinic import STAFF_USER_ID
@@ -75,6 +77,18 @@ async def test_charts_are_pngs_and_there_is_none_without_figures(clinics: Harnes
                      "/console/outcomes/elbow/soreness.png", "/console/outcomes/knee/soreness.png?since=2026-13-01",
                      "/console/outcomes/knee/soreness.png?since=2031-01-01"):
             assert (await browser.get_bytes(path))[0] == 404, path
+
+
+async def test_the_charts_show_the_figures_their_page_just_showed(clinics: Harness) -> None:
+    """Each image reuses the page's figures (rather than reading every check-in again), for a short while."""
+    async with ConsoleClient(clinics) as browser:
+        await signed_in(clinics, browser)
+        await browser.get(f"{PAGE}?since=2026-03-01")
+        async with clinics.db.session() as session:
+            await session.exec(delete(Alert))
+            await session.exec(delete(CheckIn))
+        assert (await browser.get_bytes("/console/outcomes/knee/soreness.png?since=2026-03-01"))[0] == 200
+        assert (await browser.get_bytes("/console/outcomes/knee/soreness.png?since=2026-03-02"))[0] == 404
 
 
 async def test_filters_narrow_the_page_to_an_area_and_days(clinics: Harness) -> None:

@@ -36,6 +36,7 @@ from bot.core.clinic_config import ClinicRegistry
 from bot.staff.console_login import base_url
 from bot.web.console import (
     csrf,
+    outcomes_cache,
     views_actions,
     views_audit,
     views_login,
@@ -156,6 +157,7 @@ def routes(console: web.Application) -> None:
     router.add_get("/outcomes", views_outcomes.outcomes_page)
     router.add_get(r"/outcomes/{area}/{kind:soreness|followups}.png", views_outcomes.outcomes_chart)
     router.add_post("/outcomes/export", views_outcomes.export_download)
+    outcomes_cache.attach(console)
     router.add_static("/static", HERE / "static", append_version=True, name="static")
 
 

@@ -10,8 +10,9 @@ is computed. The figures are read through ``Database.report`` so a large
 clinic's report never holds up the bot's own database work.
 
 ``GET /outcomes/<area>/<soreness|followups>.png`` draws a chart from the same
-filters (404 when there is nothing to draw); like the patient chart it is
-part of viewing the page and not audited on its own.
+filters (404 when there is nothing to draw), from the figures the page has
+just computed (``outcomes_cache``); like the patient chart it is part of
+viewing the page and not audited on its own.
 
 ``POST /outcomes/export`` (a form with the CSRF token) returns the ZIP of CSV
 files (``bot.outcomes.export``), read and zipped in a worker thread; the
@@ -31,6 +32,7 @@ from bot.domain.periods import Period, PeriodError, period
 from bot.outcomes import chart
 from bot.outcomes.export import counts, read_export, zip_archive
 from bot.outcomes.figures import AreaOutcomes, outcomes
+from bot.web.console.outcomes_cache import CACHE
 from bot.web.console.outcomes_words import OutcomeWords
 from bot.web.console.page import Console, staff_only
 
@@ -94,6 +96,7 @@ async def outcomes_page(console: Console) -> web.StreamResponse:
                               problem=problem.text, figures=None, shown=[])
     async with console.svc.db.report() as session:
         figures = await outcomes(session, console.home_clinic, area, chosen)
+    console.request.app[CACHE].put((console.home_clinic.id, area, chosen), figures)
     await console.audit("console_outcomes_viewed", filtered=typed.active, area=area,
                         since=typed.since or None, until=typed.until or None)
     shown = [item for item in figures.areas if item.has_data]
@@ -113,9 +116,7 @@ async def outcomes_chart(console: Console) -> web.StreamResponse:
         _, chosen = resolve(console, words, OutcomeFilter(area, typed.since, typed.until))
     except FilterProblem:
         raise web.HTTPNotFound() from None
-    async with console.svc.db.report() as session:
-        figures = await outcomes(session, console.home_clinic, area, chosen)
-    found = figures.areas[0]
+    found = await _area_figures(console, area, chosen)
     size = chart.NARROW if console.request.query.get("size") == "narrow" else chart.WIDE
     drawing = (_soreness(console, words, found, size) if kind == "soreness"
                else _followups(console, words, found, size))
@@ -123,6 +124,18 @@ async def outcomes_chart(console: Console) -> web.StreamResponse:
         raise web.HTTPNotFound()
     png = await asyncio.to_thread(drawing)
     return web.Response(body=png, content_type="image/png")
+
+
+async def _area_figures(console: Console, area: str, chosen: Period) -> AreaOutcomes:
+    """The area's figures as its page showed them (``outcomes_cache``), else computed now."""
+    cache, clinic = console.request.app[CACHE], console.home_clinic
+    found = cache.area(clinic.id, area, chosen)
+    if found is None:
+        async with console.svc.db.report() as session:
+            figures = await outcomes(session, clinic, area, chosen)
+        cache.put((clinic.id, area, chosen), figures)
+        found = figures.areas[0]
+    return found
 
 
 def _soreness(console: Console, words: OutcomeWords, found: AreaOutcomes, size: chart.Size) -> chart.Drawing | None:
