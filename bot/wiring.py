@@ -17,7 +17,17 @@ from bot.checkins import escalation, notes
 from bot.checkins import handlers as checkin_handlers
 from bot.checkins import senders as checkin_senders
 from bot.checkins.queries import NOTE_FLOW
-from bot.cli import config_cmds, erase_cmd, invite_cmd, logs_cmd, run_cli, run_cmds, staff_cmds, triage_cmd
+from bot.cli import (
+    config_cmds,
+    erase_cmd,
+    invite_cmd,
+    logs_cmd,
+    outcomes_cmds,
+    run_cli,
+    run_cmds,
+    staff_cmds,
+    triage_cmd,
+)
 from bot.core.lifecycle import Component
 from bot.core.models import MessageKind
 from bot.core.services import Services
@@ -128,6 +138,8 @@ def cli() -> typer.Typer:
     app.command("triage")(triage_cmd.triage_command)
     app.command("logs")(logs_cmd.logs)
     app.command("erase")(erase_cmd.erase)
+    app.command("outcomes")(outcomes_cmds.outcomes_command)
+    app.command("export")(outcomes_cmds.export_command)
     return app
 
 

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -30,6 +30,7 @@ class DatabaseUrlError(ValueError):
 
 _ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+psycopg"}
 _SYNC_DRIVERS = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}
+REPORT_WORK_MEM = "64MB"
 
 
 def _parse(url: str) -> URL:
@@ -161,12 +162,28 @@ class Database:
                 await session.rollback()
                 raise
 
+    @asynccontextmanager
+    async def report(self) -> AsyncIterator[AsyncSession]:
+        """A read-only session for reports across many rows (outcomes), rolled back at the end.
+
+        It does not take a SQLite turn: a reader in WAL mode runs beside the
+        writer, so a clinician's report never makes an urgent alert wait for
+        its turn. On PostgreSQL the transaction gets more sort and hash memory
+        (``work_mem``, for this transaction only), so grouping 200,000
+        check-ins stays in memory. Never write through it.
+        """
+        async with self._sessions() as session:
+            if not self.is_sqlite:
+                await (await session.connection()).execute(text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
+            try:
+                yield session
+            finally:
+                await session.rollback()
+
     def _turn(self) -> AbstractAsyncContextManager[None]:
         return self._turns.hold() if self._turns is not None else nullcontext()
 
     async def ping(self) -> bool:
-        from sqlalchemy import text
-
         try:
             async with self.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))

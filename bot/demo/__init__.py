@@ -2,6 +2,9 @@
 
 Starts the built-in Bot API sandbox on 127.0.0.1 and the real bot against it on a
 temporary SQLite database, plays the scenes, prints the conversation, exits 0.
+With ``--serve`` it then adds simulated patients with months of history
+(``bot.demo.cohort``, written straight into the database, so the printed
+transcript is the same) and keeps the web console running.
 """
 
 from __future__ import annotations
@@ -83,7 +86,10 @@ async def run_demo(build_runtime: Callable[[Services], BotRuntime], json_output:
                     await scene(director)
                 if serve:
                     director.transcript.note("demo is serving; press Ctrl-C to stop")
+                    from bot.demo.cohort_store import seed_demo_cohort
                     from bot.web.console.demo import serve_console
+
+                    await seed_demo_cohort(services, clinic)  # history for the outcomes page, never messaged
 
                     await serve_console(services, clinic, staff_id, "Dr. Rivera",
                                         sys.stderr if json_output else sys.stdout)

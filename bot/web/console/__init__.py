@@ -13,6 +13,8 @@ security headers) only ever sees console requests. Routes, relative to
   (book, reschedule, done, missed, cancel).
 - ``GET /schedules`` protocols and the message preview.
 - ``GET /audit`` the clinic's audit trail.
+- ``GET /outcomes`` figures across patients, ``GET /outcomes/<area>/<soreness|followups>.png``
+  their charts, ``POST /outcomes/export`` the clinic's CSV files as one ZIP.
 - ``/static/`` the stylesheet.
 
 Every page view and form action is an audit event with the staff member's id
@@ -38,9 +40,11 @@ from bot.staff import console_login
 from bot.staff.console_login import base_url
 from bot.web.console import (
     csrf,
+    outcomes_cache,
     views_actions,
     views_audit,
     views_login,
+    views_outcomes,
     views_patient,
     views_patients,
     views_schedules,
@@ -178,6 +182,10 @@ def routes(console: web.Application) -> None:
     router.add_post("/patients/{label}/{action}", views_actions.act)
     router.add_get("/schedules", views_schedules.schedules_page)
     router.add_get("/audit", views_audit.audit_page)
+    router.add_get("/outcomes", views_outcomes.outcomes_page)
+    router.add_get(r"/outcomes/{area}/{kind:soreness|followups}.png", views_outcomes.outcomes_chart)
+    router.add_post("/outcomes/export", views_outcomes.export_download)
+    outcomes_cache.attach(console)
     router.add_static("/static", HERE / "static", append_version=True, name="static")
 
 
