@@ -113,3 +113,14 @@ def test_tolerated_entries_still_over_escalate(entry: dict[str, Any]) -> None:
     """A tolerated entry that now matches exactly should lose its tolerance note."""
     result = _run(entry)
     assert result.level.rank > Level(entry["level"]).rank, "tolerance no longer needed: remove it"
+
+
+def test_benign_messages_are_rarely_escalated_and_watch_signs_rarely_missed() -> None:
+    """The corpus targets: >= 120 benign phrasings, <= 5 % of them urgent or higher, <= 10 % of watch ones ok."""
+    benign = [e for e in CORPUS if e["level"] == "ok"]
+    watch = [e for e in CORPUS if e["level"] == "watch"]
+    escalated = [e for e in benign if _run(e).level.at_least(Level.URGENT)]
+    missed = [e for e in watch if _run(e).level is Level.OK]
+    assert len(benign) >= 120
+    assert len(escalated) <= 0.05 * len(benign), [e["text"] for e in escalated]
+    assert len(missed) <= 0.10 * len(watch), [e["text"] for e in missed]
