@@ -29,6 +29,7 @@ Delivery semantics per kind (the README's table; ``jobs.policy`` holds it):
 | followup | at-least-once | ``pending`` again, misfire policy | retried with backoff           |
 | realert  | at-least-once | ``pending`` again (never dropped) | retried, no attempt cap        |
 | escalation | at-least-once | ``pending`` again (never dropped) | retried, no attempt cap    |
+| relay    | at-least-once | ``pending`` again (never dropped) | retried, no attempt cap        |
 | digest   | at-least-once | ``pending`` again, misfire policy | retried with backoff           |
 | nudge    | at-most-once  | ``failed`` ("interrupted")        | ``failed`` (not retried)       |
 
