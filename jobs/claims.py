@@ -174,3 +174,11 @@ async def recover_orphans(session: AsyncSession, claimed_before: datetime | None
         .values(status=MessageStatus.FAILED, claimed_at=None, last_error="interrupted")
     )
     return int(requeued.rowcount or 0), int(failed.rowcount or 0)
+
+
+async def any_due(session: AsyncSession, now: datetime) -> bool:
+    """Whether a row due by ``now`` is still waiting (``pending``) or in flight (``sending``)."""
+    statement = select(_C.id).where(
+        _C.status.in_((MessageStatus.PENDING, MessageStatus.SENDING)), _C.due_at <= now,
+    ).limit(1)
+    return (await _run(session, statement)).first() is not None

@@ -20,20 +20,8 @@ the alarm clock. Shape (docs/DESIGN.md, Scheduling):
    process dies: those are the only possible duplicates.
 3. Then it re-arms for the next due row. A catch-up pass runs at start.
 
-Delivery semantics per kind (the README's table; ``jobs.policy`` holds it):
-
-| kind     | delivery      | left ``sending`` by a crash       | ambiguous send error (timeout) |
-|----------|---------------|-----------------------------------|--------------------------------|
-| reminder | at-least-once | ``pending`` again, misfire policy | retried with backoff           |
-| checkin  | at-least-once | ``pending`` again, misfire policy | retried with backoff           |
-| followup | at-least-once | ``pending`` again, misfire policy | retried with backoff           |
-| realert  | at-least-once | ``pending`` again (never dropped) | retried, no attempt cap        |
-| escalation | at-least-once | ``pending`` again (never dropped) | retried, no attempt cap    |
-| relay    | at-least-once | ``pending`` again (never dropped) | retried, no attempt cap        |
-| digest   | at-least-once | ``pending`` again, misfire policy | retried with backoff           |
-| nudge    | at-most-once  | ``failed`` ("interrupted")        | ``failed`` (not retried)       |
-
-A crash is detected by the lease: a row ``sending`` for longer than ``lease``
+Delivery semantics per kind (at-least-once or at-most-once, and why) are
+``jobs.policy``'s. A crash is detected by the lease: a row ``sending`` for longer than ``lease``
 (refreshed every ``safety_interval`` while in flight) is an orphan; on SQLite
 (one process per file) every ``sending`` row at start is one. A graceful stop
 waits ``stop_grace`` for sends in flight and gives unsent claims back at once.
@@ -195,6 +183,18 @@ class Dispatcher:
     @property
     def armed_at(self) -> datetime | None:
         return self._armed_at
+
+    async def is_idle(self) -> bool:
+        """True when no pass is running and no row is due (``pending`` or ``sending``) at the clock's now.
+
+        For whoever moves the clock and must then know that everything due has gone
+        out (the demo): a silence on the wire says nothing while a send waits for the
+        database, the rate limiter or the per-chat spacer.
+        """
+        if self._running:
+            return False
+        async with self.services.db.session() as session:
+            return not await claims.any_due(session, self.services.clock.now())
 
     def _arm(self, at: datetime | None) -> None:
         if self._stopping:

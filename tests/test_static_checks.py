@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import grimp
+import pytest
 
+pytestmark = pytest.mark.timeout(900)  # a cold mypy over the tree takes minutes on a loaded machine
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("bot", "jobs", "messages", "tgsandbox")
 

@@ -36,3 +36,7 @@ class DueAlarm(Protocol):
     def poke(self, due_at: datetime | None = None) -> None:
         """Make sure it runs by ``due_at`` (default: now); cheap, call freely."""
         ...
+
+    async def is_idle(self) -> bool:
+        """Nothing due is left to send: no pass running, no row due now pending or in flight."""
+        ...

@@ -1,7 +1,7 @@
 """The demo's stage: sandbox users, a movable clock, and a transcript of everything said.
 
 Scenes (``bot/demo/scenes``) call ``say``, ``press`` and ``advance``; after each
-step the director waits until the bot has gone quiet and prints what it sent.
+step the director waits until the bot has nothing left to do and prints what it sent.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from bot.runtime import BotRuntime
 from tgsandbox import Sandbox
 from tgsandbox.user import ChatView, MessagePredicate, SandboxUser
 
-QUIET_PERIOD = 0.2
-MAX_WAIT = 10.0
+MAX_WAIT = 30.0
+POLL = 0.02
 STEP_WAIT = 20.0
 
 
@@ -47,16 +47,50 @@ class Director:
         return None
 
     async def settle(self) -> None:
-        """Wait until the bot has sent nothing for a moment, then print what it sent."""
+        """Wait until the bot has nothing left to do, then print what it sent.
+
+        A quiet moment on the wire is no proof: on a loaded machine a handler or a
+        due message can take longer than any pause while it waits for the database,
+        the rate limiter or the per-chat spacer, and the step (or the whole demo)
+        would end without its replies. So the director asks where the work waits,
+        in the order it flows: the sandbox has handed every update to the bot, PTB
+        has finished handling each of them, and the dispatcher has nothing due at the
+        demo clock's now. A pass in which the bot did anything is repeated, since a
+        reply can lead to more. Raises TimeoutError after MAX_WAIT instead of
+        printing a conversation with replies missing.
+        """
         deadline = time.monotonic() + MAX_WAIT
-        last_count = -1
-        while time.monotonic() < deadline:
-            count = len(self.sandbox.events())
-            if count == last_count:
+        while True:
+            mark = self.sandbox.state.last_seq
+            await self._until_idle(deadline)
+            if self.sandbox.state.last_seq == mark and not self.sandbox.state.updates:
                 break
-            last_count = count
-            await asyncio.sleep(QUIET_PERIOD)
+            if time.monotonic() > deadline:
+                raise _still_busy("it kept sending")
         self.flush()
+
+    async def _until_idle(self, deadline: float) -> None:
+        """One pass over the bot's queues, upstream first, each bounded by ``deadline``.
+
+        PTB calls ``task_done`` on its update queue only after the update processor
+        has finished the handler, so joining the queue also covers an update taken
+        off it whose task has not started yet (neither queued nor counted by
+        ``PerChatUpdateProcessor`` at that moment).
+        """
+        state = self.sandbox.state
+        fetched = await state.notifier.wait_for(lambda: True if not state.updates else None,
+                                                deadline - time.monotonic())
+        if fetched is None:
+            raise _still_busy(f"{len(state.updates)} update(s) not yet fetched by the bot")
+        try:
+            await asyncio.wait_for(self.runtime.application.update_queue.join(), deadline - time.monotonic())
+        except TimeoutError:
+            raise _still_busy("an update still being handled") from None
+        dispatcher = self.services.dispatcher
+        while dispatcher is not None and not await dispatcher.is_idle():
+            if time.monotonic() > deadline:
+                raise _still_busy(f"messages due at {self.clock.now():%Y-%m-%d %H:%M} UTC not yet sent")
+            await asyncio.sleep(POLL)
 
     def flush(self) -> None:
         for event in self.sandbox.events(self._seen_seq):
@@ -130,10 +164,13 @@ class Director:
         self.clock.advance(delta)
         if note:
             self.transcript.note(note)
-        dispatcher: Any = self.services.dispatcher
-        if dispatcher is not None:
-            dispatcher.poke()
+        if self.services.dispatcher is not None:
+            self.services.dispatcher.poke()
         await self.settle()
+
+
+def _still_busy(what: str) -> TimeoutError:
+    return TimeoutError(f"demo: the bot was still busy after {MAX_WAIT:.0f}s: {what}")
 
 
 async def _bounded(condition: Any, what: str) -> None:

@@ -156,3 +156,20 @@ async def test_misfire_policy_after_the_bot_was_down(tmp_path: Path) -> None:
         reminder = rows[f"c{course.id}:s2:reminder:PT20S"]
         assert (reminder.status, reminder.last_error) == (MessageStatus.SKIPPED, "misfire:session_started")
         assert len(user.messages()) == 1
+
+
+async def test_the_dispatcher_is_idle_only_when_nothing_due_is_left_to_send(tmp_path: Path) -> None:
+    async with running_bot(sqlite_url(tmp_path), clinics=scheduling_clinics()) as h:
+        user = h.patient(user_id=5001)
+        patient = await make_patient(h.db, user_id=5001)
+        dispatcher = h.dispatcher
+        await add_message(h.db, patient, MessageKind.CHECKIN, h.services.clock.now() + timedelta(days=1))
+        assert await dispatcher.is_idle()  # due tomorrow: nothing to do now
+        for _ in range(2):
+            await add_message(h.db, patient, MessageKind.CHECKIN, h.services.clock.now())
+        assert not await dispatcher.is_idle()  # due, though nobody has poked yet
+        dispatcher.poke()
+        await user.wait_for_message(CHECKIN_TEXT, timeout=5)
+        assert not await dispatcher.is_idle()  # the second waits a second for the chat's next slot
+        await wait_until(dispatcher.is_idle, within=5)
+        assert len([m for m in user.messages() if CHECKIN_TEXT in m.text]) == 2

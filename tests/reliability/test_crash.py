@@ -40,6 +40,8 @@ from tests.support.harness import TOKEN
 from tests.support.processes import BotProcess, bot_env, running_bot_process, write_clinic_config
 from tgsandbox import Sandbox, SandboxUser
 
+pytestmark = pytest.mark.timeout(600)  # real processes, each cold start bounded by START_TIMEOUT
+
 WAIT = 20.0
 BURST = 150
 FIRST_USER = 640_000

@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 30.0  # a cold interpreter importing PTB, SQLAlchemy and matplotlib on a busy 2-core box
+START_TIMEOUT = 90.0  # a cold interpreter importing PTB, SQLAlchemy and matplotlib on a busy 2-core box
 STOP_TIMEOUT = 15.0
 
 
