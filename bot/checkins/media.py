@@ -36,6 +36,7 @@ from bot.core.logging import bind_patient, get_logger
 from bot.core.models import Patient
 from bot.core.services import Services, services
 from bot.core.triage_wordings import urgent_by_any_clinic
+from bot.domain.triage import Level
 from bot.ptb import fallbacks
 from bot.ptb.chat import current_patient, reply_language
 
@@ -76,9 +77,10 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         if not told:
             await _tell_patient(svc, message, patient, got)
-        heard = await notes.read_words(svc, context, message, patient, got.caption) if got.caption else None
-        if heard is not None and heard.checkin_id is not None and heard.level is not None:
-            await relay.link_report(svc, media_id, heard.checkin_id, str(heard.level))
+        if got.caption:
+            heard = await notes.read_words(svc, context, message, patient, got.caption)
+            level = heard.level if heard is not None and heard.level is not None else Level.OK  # no sign in it
+            await relay.record_triage(svc, media_id, heard.checkin_id if heard else None, str(level))
     finally:  # whatever became of the words, the file reaches staff (after any alert, to reply to it)
         await escalation.deliver_now(svc, context.bot, row_id, send=relay.send_relay)
 

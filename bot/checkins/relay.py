@@ -36,7 +36,7 @@ from bot.checkins import alert_queries as alerts
 from bot.checkins import alert_texts
 from bot.core import audit
 from bot.core.clinic_config import Clinic
-from bot.core.models import CheckIn, MessageKind, MessageStatus, Patient, PatientMedia, ScheduledMessage
+from bot.core.models import MessageKind, MessageStatus, Patient, PatientMedia, ScheduledMessage
 from bot.core.services import Services
 from jobs.claims import Due
 from jobs.senders import SendContext, SendResult, Sent
@@ -87,7 +87,7 @@ async def store(session: AsyncSession, svc: Services, patient: Patient, got: Rec
     """The media row and its relay row, claimed by this process: ``(media id, outbox row id)``."""
     now = svc.clock.now()
     media = PatientMedia(patient_id=patient.id or 0, clinic_id=patient.clinic_id, kind=got.kind,
-                         file_id=got.file_id, album=got.album, received_at=now)
+                         file_id=got.file_id, album=got.album, caption=got.caption or None, received_at=now)
     session.add(media)
     await session.flush()
     media_id = media.id or 0
@@ -101,8 +101,8 @@ async def store(session: AsyncSession, svc: Services, patient: Patient, got: Rec
     return media_id, row.id or 0
 
 
-async def link_report(svc: Services, media_id: int, checkin_id: int, level: str) -> None:
-    """Tie the file to the report its caption made, so the relay names its triage (and alert)."""
+async def record_triage(svc: Services, media_id: int, checkin_id: int | None, level: str) -> None:
+    """What the caption came to, and the report it made (if any), so the relay names it (and its alert)."""
     async with svc.db.session() as session:
         media = await session.get(PatientMedia, media_id)
         if media is not None:
@@ -117,10 +117,9 @@ async def send_relay(svc: Services, bot: Bot, due: Due, **extra: Any) -> int:
         clinic = svc.clinics.get(media.clinic_id) if media is not None else None
         if media is None or patient is None or clinic is None:
             raise LookupError(f"relay {due.id} has no file, patient or clinic")
-        checkin = await session.get(CheckIn, media.check_in_id) if media.check_in_id else None
-        raised = await alerts.for_checkin(session, checkin.id or 0) if checkin is not None else []
+        raised = await alerts.for_checkin(session, media.check_in_id) if media.check_in_id else []
         posts = await alerts.staff_posts(session, raised[-1].id or 0) if raised else []
-        caption = staff_caption(svc, clinic, patient.label, media, checkin, alerted=bool(raised))
+        caption = staff_caption(svc, clinic, patient.label, media, alerted=bool(raised))
     reply = (ReplyParameters(posts[0].telegram_message_id, allow_sending_without_reply=True)
              if posts and posts[0].telegram_message_id else None)
     if not isinstance(bot, ExtBot):
@@ -132,8 +131,7 @@ async def send_relay(svc: Services, bot: Bot, due: Due, **extra: Any) -> int:
     return message_id
 
 
-def staff_caption(svc: Services, clinic: Clinic, label: str, media: PatientMedia, checkin: CheckIn | None, *,
-                  alerted: bool) -> str:
+def staff_caption(svc: Services, clinic: Clinic, label: str, media: PatientMedia, *, alerted: bool) -> str:
     """Who sent what, and what the bot made of the words with it (in the staff chat's language)."""
     language = alert_texts.staff_language(clinic)
 
@@ -141,13 +139,13 @@ def staff_caption(svc: Services, clinic: Clinic, label: str, media: PatientMedia
         return svc.text(f"media.{name}", language, clinic, **params)
 
     lines = [m(f"staff_{media.kind}", label=label)]
-    if media.caption_level is None or checkin is None:
+    if not media.caption:
         lines.append(m("staff_no_caption"))
         return "\n".join(lines)
-    level = svc.text(f"staff.level_{media.caption_level}", language, clinic)
-    lines.append(m("staff_caption_alert" if alerted else "staff_caption", level=level))
-    if checkin.note:
-        lines.append(m("staff_words", value=checkin.note[:WORDS_SHOWN]))
+    if media.caption_level is not None:
+        level = svc.text(f"staff.level_{media.caption_level}", language, clinic)
+        lines.append(m("staff_caption_alert" if alerted else "staff_caption", level=level))
+    lines.append(m("staff_words", value=media.caption[:WORDS_SHOWN]))
     return "\n".join(lines)
 
 

@@ -1,9 +1,9 @@
 """Database tables (SQLModel). All datetimes are stored as UTC.
 
-Patient-identifying values (Telegram ids, names, free-text notes, the Telegram
-file ids of what they sent) live only in ``patient``, ``chat_state``,
-``check_in.note`` and ``patient_media`` so that erasure (/delete) has a short,
-testable list of places to clear.
+Patient-identifying values (Telegram ids, names, free-text notes, what they
+sent with a photo and its Telegram file id) live only in ``patient``,
+``chat_state``, ``check_in.note`` and ``patient_media`` so that erasure
+(/delete) has a short, testable list of places to clear.
 """
 
 from __future__ import annotations
@@ -232,8 +232,9 @@ class PatientMedia(SQLModel, table=True):
     kind: str = Field(max_length=16)  # photo, video, video_note, voice, audio, document
     file_id: str = Field(max_length=255)
     album: str | None = Field(default=None, max_length=64)  # Telegram's media group id (photos sent together)
+    caption: str | None = Field(default=None, max_length=1024)  # the words sent with it, shown to staff
     check_in_id: int | None = Field(default=None, foreign_key="check_in.id")  # the report its caption made
-    caption_level: str | None = Field(default=None, max_length=16)  # None: no caption the bot could read
+    caption_level: str | None = Field(default=None, max_length=16)  # its triage; None: no caption
     received_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 

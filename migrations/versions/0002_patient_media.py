@@ -26,6 +26,7 @@ def upgrade() -> None:
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('file_id', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
     sa.Column('album', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('caption', sqlmodel.sql.sqltypes.AutoString(length=1024), nullable=True),
     sa.Column('check_in_id', sa.Integer(), nullable=True),
     sa.Column('caption_level', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
     sa.Column('received_at', bot.core.models.UtcDateTime(timezone=True), nullable=False),

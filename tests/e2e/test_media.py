@@ -109,6 +109,17 @@ async def test_a_video_note_is_posted_under_its_heading_and_a_video_without_capt
     assert [m.kind for m in await media_of(scene.harness)] == ["video_note", "video"]
 
 
+async def test_a_caption_with_nothing_to_triage_is_shown_to_staff_as_ok(scene: Scene) -> None:
+    await scene.user.send_photo(caption="this is how it looks today")
+    told = await scene.user.wait_for_message("passed yours", timeout=WAIT)
+    assert "write it in words" not in told.text
+    relayed = await scene.staff_chat.wait_for_message(is_kind("photo"), timeout=WAIT)
+    assert relayed.caption is not None and relayed.reply_to_message_id is None
+    assert "Caption triage: ok" in relayed.caption and "this is how it looks today" in relayed.caption
+    assert [m.text for m in scene.user.messages()] == [told.text]  # no "found none here" on top
+    assert await checkins_of(scene.harness, scene.patient) == []
+
+
 async def test_stickers_gifs_locations_and_contacts_get_the_clinics_contact_line(scene: Scene) -> None:
     for send in (scene.user.send_sticker, scene.user.send_animation, scene.user.send_location,
                  scene.user.send_contact):
