@@ -23,7 +23,7 @@ requeues them (at-least-once: a duplicate "call your provider" beats none).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -103,26 +103,18 @@ def _row(patient: Patient, alert_id: int, target: str, kind: MessageKind, due_at
     )
 
 
-SendNow = Callable[..., Awaitable[int]]
-"""``send(svc, bot, due, **extra) -> Telegram message id``: renders and sends one outbox row."""
-
-
-async def deliver_now(svc: Services, bot: Bot, row_id: int, send: SendNow | None = None) -> bool:
-    """Send one claimed outbox row right away (an escalation, or what ``send`` sends); else hand it over.
-
-    On failure the row goes to the dispatcher, which retries it with the
-    sender wired for its kind.
-    """
+async def deliver_now(svc: Services, bot: Bot, row_id: int) -> bool:
+    """Send one claimed escalation row right away; on failure hand it to the dispatcher."""
     async with svc.db.session() as session:
         row = await session.get(ScheduledMessage, row_id)
         if row is None or row.status != MessageStatus.SENDING:
             return False
         due = _due(row)
     try:
-        message_id = await (send or send_escalation)(svc, bot, due, rate_limit_args=IMMEDIATE_RETRIES)
-    except Exception as exc:  # every failure goes to the outbox; none may lose the message
+        message_id = await send_escalation(svc, bot, due, rate_limit_args=IMMEDIATE_RETRIES)
+    except Exception as exc:  # every failure goes to the outbox; none may lose the escalation
         if not isinstance(exc, TelegramError):
-            log.exception(f"{due.kind}_send_failed", message=due.id)
+            log.exception("escalation_send_failed", message=due.id)
         await _hand_over(svc, due, exc)
         return False
     async with svc.db.session() as session:
@@ -143,9 +135,9 @@ async def _hand_over(svc: Services, due: Due, exc: Exception) -> None:
     async with svc.db.session() as session:
         await claims.finish(session, due, outcome, now)
         if outcome.status == MessageStatus.FAILED:
-            audit.record(session, f"{due.kind}_failed", clinic_id=due.clinic_id, level="error",
+            audit.record(session, "escalation_failed", clinic_id=due.clinic_id, level="error",
                          message=due.id, target=due.payload.get("target"), reason=outcome.reason)
-    log.warning(f"{due.kind}_retry", message=due.id, target=due.payload.get("target"),
+    log.warning("escalation_retry", message=due.id, target=due.payload.get("target"),
                 status=str(outcome.status), error=type(exc).__name__)
     if outcome.status == MessageStatus.PENDING and svc.dispatcher is not None:
         svc.dispatcher.poke(outcome.retry_at)

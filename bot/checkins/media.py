@@ -28,7 +28,7 @@ from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
 
-from bot.checkins import escalation, notes, relay
+from bot.checkins import notes, relay
 from bot.checkins.relay import Received
 from bot.checkins.views import contact_params
 from bot.core import chat_state
@@ -73,16 +73,17 @@ async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     bind_patient(patient.clinic_id, patient.label)
     async with svc.db.session() as session:
         told = await relay.earlier_in_album(session, patient.id or 0, got.album)
-        media_id, row_id = await relay.store(session, svc, patient, got)
+        media_id = await relay.store(session, svc, patient, got)
+    checkin_id, level = None, None
     try:
         if not told:
             await _tell_patient(svc, message, patient, got)
         if got.caption:
             heard = await notes.read_words(svc, context, message, patient, got.caption)
-            level = heard.level if heard is not None and heard.level is not None else Level.OK  # no sign in it
-            await relay.record_triage(svc, media_id, heard.checkin_id if heard else None, str(level))
-    finally:  # whatever became of the words, the file reaches staff (after any alert, to reply to it)
-        await escalation.deliver_now(svc, context.bot, row_id, send=relay.send_relay)
+            checkin_id = heard.checkin_id if heard is not None else None
+            level = str(heard.level if heard is not None and heard.level is not None else Level.OK)  # no sign in it
+    finally:  # whatever became of the words, the file goes now (after any alert, so it can reply to it)
+        await relay.release(svc, media_id, checkin_id, level)
 
 
 async def on_edited_caption(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,11 +8,16 @@ caption is the bot's own in one message (``copyMessage`` would keep the
 patient's caption or none). A video note takes no caption: its heading is
 posted first and the video note replies to it.
 
-The relay is an outbox row, like an escalation: ``relay:<media id>`` (kind
-``relay``) is created ``sending``, sent at once, and retried by the
-dispatcher until delivered, because the patient was told a person will look
-at it. Texts are rendered at send time from the database, never stored in
-the row, so erasing the patient leaves no copy behind.
+The relay is a ``scheduled_message`` row (``relay:<media id>``, kind
+``relay``), written with the file before the patient is told anything and
+sent by the dispatcher, which retries it until it is delivered (the patient
+was told a person will look at it) and keeps its claim alive while
+Telegram's 20-messages-a-minute limit for a group makes it wait. The row is
+held back ``HOLD`` while the caption is read, then released at once: so the
+file follows the alert its caption raised, and a crash in between still
+delivers it when the hold ends. The update handler never waits for the staff
+chat. Texts are rendered at send time from the database, never stored in the
+row, so erasing the patient leaves no copy behind.
 
 When the caption raised an alert, the file is posted as a reply to the
 alert's first staff post: a nurse sees the photo under the alert she will
@@ -24,13 +29,12 @@ Re-alerts repeat the alert's text; the photo stays with the first post.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, Message, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.ext import ExtBot
 
 from bot.checkins import alert_queries as alerts
 from bot.checkins import alert_texts
@@ -39,11 +43,14 @@ from bot.core.clinic_config import Clinic
 from bot.core.models import MessageKind, MessageStatus, Patient, PatientMedia, ScheduledMessage
 from bot.core.services import Services
 from jobs.claims import Due
+from jobs.notify import notify_dispatcher_after_commit
 from jobs.senders import SendContext, SendResult, Sent
 
 KINDS = ("photo", "video", "video_note", "voice", "audio", "document")
 """What is passed on, in the order a message is looked at (a GIF is an animation, not passed on)."""
 WORDS_SHOWN = 300
+HOLD = timedelta(seconds=30)
+"""The longest a file waits for its caption to be read (and any alert posted) before it goes anyway."""
 
 
 @dataclass(frozen=True)
@@ -83,33 +90,39 @@ async def earlier_in_album(session: AsyncSession, patient_id: int, album: str | 
     return (await session.exec(statement)).first() is not None
 
 
-async def store(session: AsyncSession, svc: Services, patient: Patient, got: Received) -> tuple[int, int]:
-    """The media row and its relay row, claimed by this process: ``(media id, outbox row id)``."""
+async def store(session: AsyncSession, svc: Services, patient: Patient, got: Received) -> int:
+    """The media row and its relay row, held back ``HOLD``; returns the media id."""
     now = svc.clock.now()
     media = PatientMedia(patient_id=patient.id or 0, clinic_id=patient.clinic_id, kind=got.kind,
                          file_id=got.file_id, album=got.album, caption=got.caption or None, received_at=now)
     session.add(media)
     await session.flush()
     media_id = media.id or 0
-    row = ScheduledMessage(patient_id=patient.id, clinic_id=patient.clinic_id, kind=MessageKind.RELAY,
-                           dedupe_key=key(media_id), due_at=now, status=MessageStatus.SENDING, attempts=1,
-                           claimed_at=now, payload={"media_id": media_id})
-    session.add(row)
-    await session.flush()
+    held = now + HOLD
+    session.add(ScheduledMessage(patient_id=patient.id, clinic_id=patient.clinic_id, kind=MessageKind.RELAY,
+                                 dedupe_key=key(media_id), due_at=held, payload={"media_id": media_id}))
     audit.record(session, "media_received", clinic_id=patient.clinic_id, patient_label=patient.label,
                  actor="patient", media=media_id, kind=got.kind, caption=bool(got.caption))
-    return media_id, row.id or 0
+    notify_dispatcher_after_commit(session, svc, held)
+    return media_id
 
 
-async def record_triage(svc: Services, media_id: int, checkin_id: int | None, level: str) -> None:
-    """What the caption came to, and the report it made (if any), so the relay names it (and its alert)."""
+async def release(svc: Services, media_id: int, checkin_id: int | None = None, level: str | None = None) -> None:
+    """Send the file now, with what its caption came to (its triage, the report it made) if it had one."""
+    now = svc.clock.now()
     async with svc.db.session() as session:
         media = await session.get(PatientMedia, media_id)
-        if media is not None:
+        if media is not None and level is not None:
             media.check_in_id, media.caption_level = checkin_id, level
+        await session.exec(update(ScheduledMessage)
+                           .where(col(ScheduledMessage.dedupe_key) == key(media_id))
+                           .where(col(ScheduledMessage.status) == MessageStatus.PENDING)
+                           .where(col(ScheduledMessage.due_at) > now)
+                           .values(due_at=now))
+        notify_dispatcher_after_commit(session, svc, now)
 
 
-async def send_relay(svc: Services, bot: Bot, due: Due, **extra: Any) -> int:
+async def send_relay(svc: Services, bot: Bot, due: Due) -> int:
     """Post one relay row's file in the staff chat; returns the Telegram message id of the file."""
     async with svc.db.session() as session:
         media = await session.get(PatientMedia, int(due.payload.get("media_id", 0)))
@@ -122,9 +135,7 @@ async def send_relay(svc: Services, bot: Bot, due: Due, **extra: Any) -> int:
         caption = staff_caption(svc, clinic, patient.label, media, alerted=bool(raised))
     reply = (ReplyParameters(posts[0].telegram_message_id, allow_sending_without_reply=True)
              if posts and posts[0].telegram_message_id else None)
-    if not isinstance(bot, ExtBot):
-        extra.pop("rate_limit_args", None)
-    message_id = await _post(bot, clinic.staff.chat_id, media, caption, reply, extra)
+    message_id = await _post(bot, clinic.staff.chat_id, media, caption, reply)
     async with svc.db.session() as session:
         audit.record(session, "media_passed_on", clinic_id=media.clinic_id, patient_label=patient.label,
                      media=media.id, kind=media.kind, alert=raised[-1].id if raised else None)
@@ -149,22 +160,20 @@ def staff_caption(svc: Services, clinic: Clinic, label: str, media: PatientMedia
     return "\n".join(lines)
 
 
-async def _post(bot: Bot, chat_id: int, media: PatientMedia, caption: str, reply: ReplyParameters | None,
-                extra: dict[str, Any]) -> int:
+async def _post(bot: Bot, chat_id: int, media: PatientMedia, caption: str, reply: ReplyParameters | None) -> int:
     """One Bot API call per kind, by file id; a video note (no caption) replies to its heading."""
     if media.kind == "video_note":
-        heading = await bot.send_message(chat_id, caption, parse_mode=ParseMode.HTML, reply_parameters=reply,
-                                         **extra)
+        heading = await bot.send_message(chat_id, caption, parse_mode=ParseMode.HTML, reply_parameters=reply)
         under = ReplyParameters(heading.message_id, allow_sending_without_reply=True)
-        return (await bot.send_video_note(chat_id, media.file_id, reply_parameters=under, **extra)).message_id
+        return (await bot.send_video_note(chat_id, media.file_id, reply_parameters=under)).message_id
     send = {"photo": bot.send_photo, "video": bot.send_video, "voice": bot.send_voice, "audio": bot.send_audio,
             "document": bot.send_document}[media.kind]
     sent = await send(chat_id, media.file_id, caption=caption, parse_mode=ParseMode.HTML,  # type: ignore[operator]
-                      reply_parameters=reply, **extra)
+                      reply_parameters=reply)
     return int(sent.message_id)
 
 
 async def send_relay_row(ctx: SendContext) -> SendResult:
-    """The dispatcher's retry of a relay whose immediate send failed (or was cut short by a restart)."""
+    """The dispatcher's sender for ``relay`` rows."""
     return Sent(await send_relay(ctx.services, ctx.bot, ctx.message))
 

@@ -217,6 +217,15 @@ async def test_a_relay_that_fails_is_retried_until_staff_get_it(scene: Scene) ->
     assert (await wait_until(delivered)).attempts == 3
 
 
+async def test_the_file_reaches_staff_even_when_answering_its_caption_fails(scene: Scene) -> None:
+    h = scene.harness
+    h.sandbox.inject("5xx", count=2, method="sendMessage", chat_id=scene.patient.chat_id)
+    await scene.user.send_photo(b"still-sent", caption="should I call if the knee gets hot?")
+    relayed = await scene.staff_chat.wait_for_message(is_kind("photo"), timeout=WAIT)
+    assert relayed.file is not None and relayed.file.data == b"still-sent"
+    assert relayed.caption is not None and "should I call if the knee gets hot?" in relayed.caption
+
+
 async def test_the_console_timeline_shows_the_photo_and_its_caption_triage(scene: Scene) -> None:
     from tests.support.console import ConsoleClient, signed_in
 
