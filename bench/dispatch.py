@@ -56,7 +56,7 @@ from bot.core.migrate import upgrade
 from bot.core.models import Course, Patient, ScheduledMessage, TreatmentSession
 from tgsandbox import SandboxClient
 
-TOKEN = "123456:BENCH"
+TOKEN = "123456:BENCH-token-shaped-like-BotFathers-a"  # `aftercare run` checks the shape
 FIRST_USER = 1_000_000
 MESSAGES = ScheduledMessage.__table__  # type: ignore[attr-defined]
 

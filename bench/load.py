@@ -61,7 +61,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-TOKEN = "123456:BENCH"
+TOKEN = "123456:BENCH-token-shaped-like-BotFathers-a"  # `aftercare run` checks the shape
 FIRST_USER = 900_000_000
 STEPS: tuple[tuple[str, str], ...] = (  # (button label, what the reply is)
     ("3", "bot_edit"),

@@ -21,6 +21,8 @@ from telegram.ext import Application
 from bot.core.lifecycle import Component, StartupError
 from bot.core.logging import get_logger
 from bot.core.services import Services
+from bot.ptb.polling import PollingErrors, quieten_ptb
+from bot.ptb.request import telegram_watch
 
 log = get_logger("aftercare.runtime")
 
@@ -46,9 +48,12 @@ class BotRuntime:
             raise StartupError(f"cannot reach the Telegram Bot API at {api} ({exc})") from None
         self.services.bot_username = self.application.bot.username or self.services.bot_username
         await self.application.start()
+        token = self.application.bot.token
+        quieten_ptb(token)  # network failures as one line each, never a traceback or the token
         if self.application.updater is not None:
             await self.application.updater.start_polling(
-                poll_interval=self._poll_interval, allowed_updates=Update.ALL_TYPES, timeout=10
+                poll_interval=self._poll_interval, allowed_updates=Update.ALL_TYPES, timeout=10,
+                error_callback=PollingErrors(telegram_watch(self.application.bot), token),
             )
         try:
             for component in self.components:

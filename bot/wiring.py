@@ -17,7 +17,7 @@ from bot.checkins import escalation, media, notes, relay
 from bot.checkins import handlers as checkin_handlers
 from bot.checkins import senders as checkin_senders
 from bot.checkins.queries import NOTE_FLOW
-from bot.cli import config_cmds, invite_cmd, logs_cmd, run_cli, run_cmds, staff_cmds, triage_cmd
+from bot.cli import config_cmds, erase_cmd, invite_cmd, logs_cmd, run_cli, run_cmds, staff_cmds, triage_cmd
 from bot.core.lifecycle import Component
 from bot.core.models import MessageKind
 from bot.core.services import Services
@@ -129,6 +129,7 @@ def cli() -> typer.Typer:
     app.command("done")(staff_cmds.done)
     app.command("triage")(triage_cmd.triage_command)
     app.command("logs")(logs_cmd.logs)
+    app.command("erase")(erase_cmd.erase)
     return app
 
 

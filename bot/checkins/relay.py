@@ -49,6 +49,7 @@ from jobs.senders import SendContext, SendResult, Sent
 KINDS = ("photo", "video", "video_note", "voice", "audio", "document")
 """What is passed on, in the order a message is looked at (a GIF is an animation, not passed on)."""
 WORDS_SHOWN = 300
+CAPTION_LIMIT = 1024  # Telegram's, for a photo's or a file's caption
 HOLD = timedelta(seconds=30)
 """The longest a file waits for its caption to be read (and any alert posted) before it goes anyway."""
 
@@ -157,7 +158,8 @@ def staff_caption(svc: Services, clinic: Clinic, label: str, media: PatientMedia
         level = svc.text(f"staff.level_{media.caption_level}", language, clinic)
         lines.append(m("staff_caption_alert" if alerted else "staff_caption", level=level))
     lines.append(m("staff_words", value=media.caption[:WORDS_SHOWN]))
-    return "\n".join(lines)
+    caption = "\n".join(lines)
+    return caption if len(caption) <= CAPTION_LIMIT else lines[0]  # long clinic texts: the heading still goes
 
 
 async def _post(bot: Bot, chat_id: int, media: PatientMedia, caption: str, reply: ReplyParameters | None) -> int:

@@ -19,7 +19,7 @@ from bot.core.clinic_config import Clinic
 from bot.core.clock import SystemClock
 from bot.core.db import Database, DatabaseUrlError
 from bot.core.logging import configure
-from bot.core.settings import Settings
+from bot.core.settings import Settings, token_problem
 from bot.domain.durations import DurationError, IsoDuration, resolve_local
 from bot.enrolment.invites import InviteRequestError, IssuedInvite, create_invite, validate_request
 
@@ -31,9 +31,12 @@ def parse_first_session(text: str, clinic: Clinic) -> datetime:
     except ValueError:
         raise CliError(f"--first-session {text!r} is not an ISO date-time such as "
                        "2026-03-02T10:30", code=2) from None
-    if parsed.tzinfo is None:
-        parsed = resolve_local(parsed, clinic.tz)
-    return parsed.astimezone(UTC)
+    try:
+        if parsed.tzinfo is None:
+            parsed = resolve_local(parsed, clinic.tz)
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:00 in a zone behind UTC is past the last datetime
+        raise CliError(f"--first-session {text!r} is more than a year ahead", code=2) from None
 
 
 def parse_expiry(text: str) -> IsoDuration:
@@ -56,6 +59,9 @@ async def bot_username(settings: Settings) -> str:
     from telegram import Bot
     from telegram.error import TelegramError
 
+    problem = token_problem(settings.bot_token.get_secret_value())
+    if problem is not None:
+        raise CliError(f"AFTERCARE_BOT_TOKEN is malformed: {problem}", code=2)
     api = settings.telegram_api_url
     bot = Bot(settings.bot_token.get_secret_value(), base_url=f"{api}/bot")
     try:

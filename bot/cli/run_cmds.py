@@ -17,12 +17,16 @@ def run(ctx: typer.Context) -> None:
     from bot.core.logging import configure
     from bot.core.migrate import upgrade
     from bot.core.services import Services
+    from bot.core.settings import token_problem
     from bot.runtime import serve_until_signalled
 
     build_runtime = runtime_builder(ctx)
     settings = load_settings()
     if settings.bot_token is None or not settings.bot_token.get_secret_value():
         raise CliError("AFTERCARE_BOT_TOKEN is not set (get a token from @BotFather)", code=2)
+    problem = token_problem(settings.bot_token.get_secret_value())
+    if problem is not None:
+        raise CliError(f"AFTERCARE_BOT_TOKEN is malformed: {problem}", code=2)
     clinics = load_registry(settings=settings)
     configure(settings.resolved_log_format, settings.log_level)
     try:
@@ -54,7 +58,12 @@ def demo(
     serve: Annotated[bool, typer.Option("--serve", help="Keep running after the script (web console)")] = False,
 ) -> None:
     """Run a scripted patient and staff member through a course, offline."""
+    from bot.core.lifecycle import StartupError
     from bot.demo import run_demo
 
-    asyncio.run(run_demo(runtime_builder(ctx), json_output=json_output, serve=serve))
+    try:
+        asyncio.run(run_demo(runtime_builder(ctx), json_output=json_output, serve=serve))
+    except StartupError:  # the sandbox is local, so only --serve's fixed port can fail to start
+        raise CliError("demo --serve: cannot serve the console on 127.0.0.1:8080 "
+                       "(is another program using port 8080?)") from None
 

@@ -25,21 +25,32 @@ LEVELS = ("debug", "info", "warning", "error", "critical")
 _ALIASES = {"warn": "warning", "err": "error", "fatal": "critical"}
 
 
-_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 7 * 86_400}
+
+
+MAX_AGO = timedelta(days=100 * 366)
+"""A duration ago is at most a century: more is a typo, and would overflow date arithmetic."""
 
 
 def parse_moment(option: str, value: str, now: datetime) -> datetime:
     """``2h``/``30m``/``7d``/``1h30m`` ago, or an ISO time (naive means UTC); else a one-line ``ValueError``."""
     text = value.strip().lower()
     if text and _DURATION.sub("", text) == "":
-        delta = sum((timedelta(**{_UNITS[unit]: int(n)}) for n, unit in _DURATION.findall(text)), timedelta())
-        return now - delta
+        return now - _ago(option, value, text)
     try:
         moment = datetime.fromisoformat(value.strip())
-    except ValueError:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise ValueError(f"{option}: expected an ISO time (2025-03-01T08:00) or a duration (30m, 2h, 7d), "
-                         f"got {value!r}") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+                         f"got {value[:40]!r}") from None
+
+
+def _ago(option: str, value: str, text: str) -> timedelta:
+    seconds = sum(int(number[-20:]) * _UNIT_SECONDS[unit] if len(number.lstrip("0")) <= 20 else 10**30
+                  for number, unit in _DURATION.findall(text))
+    if seconds > MAX_AGO.total_seconds():
+        raise ValueError(f"{option}: {value[:40]!r} is more than {MAX_AGO.days // 366} years ago")
+    return timedelta(seconds=seconds)
 
 
 def normalise_level(level: str) -> str:

@@ -14,59 +14,24 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
     ValidationError,
     field_validator,
     model_validator,
 )
 
-from bot.domain.durations import DurationError, IsoDuration
+from bot.core.clinic_texts import first_problem
+from bot.core.config_fields import ClockTime, Offset, Offsets, within
+from bot.domain.durations import IsoDuration
 from bot.domain.triage import Thresholds
 from bot.domain.triage_wordings import Wording, phrase_problem, wordings_of
+from messages.render import Template, default_catalog
 
 SUPPORTED_LANGUAGES = ("en", "es")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
-
-
-def _parse_duration(value: Any) -> IsoDuration:
-    if isinstance(value, IsoDuration):
-        return value
-    if not isinstance(value, str):
-        raise ValueError("must be an ISO 8601 duration string such as P2D or PT6H")
-    try:
-        parsed = IsoDuration.parse(value)
-    except DurationError as exc:
-        raise ValueError(str(exc)) from None
-    if parsed.negative:
-        raise ValueError(f"{value!r} is negative; offsets count forward from their anchor")
-    if parsed.is_zero:
-        raise ValueError(f"{value!r} is zero")
-    return parsed
-
-
-Offset = Annotated[IsoDuration, BeforeValidator(_parse_duration), PlainSerializer(str)]
-
-
-def _parse_clock(value: Any) -> time:
-    if isinstance(value, time):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        # YAML 1.1 reads an unquoted 21:00 as the sexagesimal number 1260.
-        hours, minutes = divmod(value, 60)
-        value = f"{hours:02d}:{minutes:02d}"
-    if not isinstance(value, str) or not re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
-        raise ValueError("must be a time of day as HH:MM, e.g. \"21:00\"")
-    hours, minutes = (int(part) for part in value.strip().split(":"))
-    if hours > 23 or minutes > 59:
-        raise ValueError(f"{value!r} is not a valid time of day")
-    return time(hours, minutes)
-
-
-ClockTime = Annotated[time, BeforeValidator(_parse_clock), PlainSerializer(lambda t: t.strftime("%H:%M"))]
 
 
 class _Strict(BaseModel):
@@ -86,9 +51,29 @@ class Contact(_Strict):
     after_hours: str = Field(min_length=3)
 
 
+TELEGRAM_ID_LIMIT = 2**52
+"""Telegram user and chat ids have at most 52 significant bits (Bot API: "safe in a double")."""
+
+
+def _user_id(value: int) -> int:
+    if not 0 < value < TELEGRAM_ID_LIMIT:
+        raise ValueError(f"{value} is not a Telegram user id (1 to 2^52 - 1)")
+    return value
+
+
 class Staff(_Strict):
-    chat_id: int
-    user_ids: list[int] = Field(min_length=1)
+    """The staff group (a group or supergroup id is negative) and who may act as staff."""
+
+    chat_id: int = Field(strict=True)
+    user_ids: list[Annotated[int, Field(strict=True), AfterValidator(_user_id)]] = Field(min_length=1,
+                                                                                          max_length=200)
+
+    @field_validator("chat_id")
+    @classmethod
+    def _chat_id_range(cls, value: int) -> int:
+        if value == 0 or abs(value) >= TELEGRAM_ID_LIMIT:
+            raise ValueError(f"{value} is not a Telegram chat id (non-zero, within ±2^52)")
+        return value
 
 
 class SessionCount(_Strict):
@@ -109,15 +94,20 @@ class SessionCount(_Strict):
         return self.default if self.default is not None else self.min
 
 
+def _offsets(*texts: str) -> list[IsoDuration]:
+    """A list left out of a protocol gets the clinical defaults (docs/CLINICAL.md); ``[]`` means none."""
+    return [IsoDuration.parse(text) for text in texts]
+
+
 class Protocol(_Strict):
     """How one treated area is run: how many sessions, how far apart, what is sent when."""
 
     name: dict[str, str]
     sessions: SessionCount
-    interval: Offset
-    reminders_before: list[Offset] = Field(default_factory=list)
-    checkins_after: list[Offset] = Field(default_factory=list)
-    followups_after_last: list[Offset] = Field(default_factory=list)
+    interval: Annotated[Offset, within("P1D", "P26W")]
+    reminders_before: Offsets = Field(default_factory=lambda: _offsets("P2D", "PT2H"))
+    checkins_after: Offsets = Field(default_factory=lambda: _offsets("PT6H", "P1D", "P3D", "P7D"))
+    followups_after_last: Offsets = Field(default_factory=lambda: _offsets("P6W", "P3M", "P6M"))
 
 
 class Triage(_Strict):
@@ -130,7 +120,7 @@ class Triage(_Strict):
 
     fever_celsius: float = Field(default=38.0, ge=37.0, le=40.0)
     high_soreness: int = Field(default=7, ge=1, le=10)
-    early_window: Offset = IsoDuration(days=3)
+    early_window: Annotated[Offset, within(None, "P4W")] = IsoDuration(days=3)
     day7_soreness: int = Field(default=7, ge=1, le=10)
     wordings: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
 
@@ -165,11 +155,11 @@ class Triage(_Strict):
 class Timing(_Strict):
     """Delays for nudges, re-alerts, the daily digest and extra check-ins."""
 
-    nudge_after: Offset = IsoDuration(seconds=4 * 3600)
-    realert_every: Offset = IsoDuration(seconds=15 * 60)
-    watch_recheck_after: Offset = IsoDuration(seconds=18 * 3600)
+    nudge_after: Annotated[Offset, within(None, "P2D")] = IsoDuration(seconds=4 * 3600)
+    realert_every: Annotated[Offset, within(None, "PT4H")] = IsoDuration(seconds=15 * 60)
+    watch_recheck_after: Annotated[Offset, within(None, "P7D")] = IsoDuration(seconds=18 * 3600)
     digest_at: ClockTime = time(8, 0)
-    checkin_late_limit: Offset = IsoDuration(seconds=12 * 3600)
+    checkin_late_limit: Annotated[Offset, within(None, "P7D")] = IsoDuration(seconds=12 * 3600)
 
 
 class Clinic(_Strict):
@@ -185,7 +175,7 @@ class Clinic(_Strict):
     triage: Triage = Triage()
     label_prefix: str = Field(default="P", pattern=r"^[A-Z]{1,3}$")
     protocols: dict[str, Protocol] = Field(min_length=1)
-    texts: dict[str, dict[str, str]] = Field(default_factory=dict)
+    texts: dict[str, dict[str, Template]] = Field(default_factory=dict)
 
     @field_validator("id")
     @classmethod
@@ -223,7 +213,7 @@ class Clinic(_Strict):
 
     @field_validator("texts")
     @classmethod
-    def _text_languages(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    def _text_languages(cls, value: dict[str, dict[str, Template]]) -> dict[str, dict[str, Template]]:
         for language in value:
             if language not in SUPPORTED_LANGUAGES:
                 raise ValueError(f"texts for unsupported language {language!r}")
@@ -317,7 +307,7 @@ def _field_path(loc: tuple[int | str, ...], data: Any) -> str:
             except (IndexError, KeyError, TypeError):
                 node = None
         else:
-            if part.startswith("function-") or part in {"constrained-str"}:
+            if part.startswith("function-") or part in {"constrained-str", "str", "dict[str,str]"}:
                 continue
             out += ("." if out else "") + str(part)
             node = node.get(part) if isinstance(node, dict) else None
@@ -345,6 +335,10 @@ def parse_clinics(data: Any, source: Path | str = "<config>") -> ClinicRegistry:
         more = exc.error_count() - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
         raise ConfigError(f"{source}: {path}: {_describe(dict(first))}{suffix}") from None
+    for index, clinic in enumerate(parsed.clinics):
+        found = first_problem(clinic.texts, default_catalog())
+        if found is not None:
+            raise ConfigError(f"{source}: clinics[{index}]({clinic.id}).{found.path}: {found.problem}")
     return ClinicRegistry(parsed.clinics, Path(source) if isinstance(source, str) else source)
 
 

@@ -8,6 +8,7 @@ here so operators never have to know them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
@@ -17,6 +18,10 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.logging import get_logger
+
+log = get_logger("aftercare.db")
 
 
 class DatabaseUrlError(ValueError):
@@ -54,12 +59,26 @@ def is_sqlite(url: str) -> bool:
     return _parse(url).get_backend_name() == "sqlite"
 
 
+BUSY_TIMEOUT_MS = 5000
+CHECKPOINT_BUSY_MS = 200
+"""How long one WAL truncation waits for another process's reader or writer before trying later."""
+CHECKPOINT_RETRIES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0)
+"""Seconds between further truncation attempts after an erasure (about two minutes in all)."""
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """Every connection: WAL, NORMAL sync, foreign keys, a busy timeout, and ``secure_delete``.
+
+    ``secure_delete`` overwrites deleted rows and freed pages with zeros, so an
+    erased patient's name or note does not linger in a page's free space. Some
+    builds (Debian's) default it on, others (macOS, Windows, many wheels) off.
+    """
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -122,6 +141,7 @@ class Database:
         self.engine = create_engine(url, **engine_kwargs)
         self._sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
         self._turns = _SessionTurns() if self.is_sqlite else None
+        self._wal_retry: asyncio.Task[None] | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -154,5 +174,61 @@ class Database:
             return False
         return True
 
+    async def truncate_wal(self) -> bool:
+        """Copy SQLite's write-ahead log into the database file and empty it (one short attempt).
+
+        The WAL keeps whole page images of past transactions, erased rows
+        included, until a checkpoint. TRUNCATE needs a moment when no
+        connection reads an older snapshot: this process's sessions are held
+        off by taking a turn, another process's reader or writer is waited for
+        ``CHECKPOINT_BUSY_MS`` at most. Runs in aiosqlite's thread, not on the
+        event loop. ``False`` when something kept the WAL busy; always ``True``
+        on PostgreSQL, which has no such file to empty.
+        """
+        if not self.is_sqlite:
+            return True
+        async with self._turn(), self.engine.connect() as connection:
+            await connection.exec_driver_sql(f"PRAGMA busy_timeout={CHECKPOINT_BUSY_MS}")
+            try:
+                outcome = (await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+            finally:
+                await connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return int(outcome[0]) == 0  # (busy, WAL frames, frames copied)
+
+    async def forget_erased(self) -> bool:
+        """After an erasure, leave no copy of the erased rows in the WAL; ``True`` if done already.
+
+        One attempt now; if the WAL is busy, further attempts run in the
+        background (``CHECKPOINT_RETRIES``) so the caller does not wait, and a
+        warning is logged if they all fail (the next erasure tries again, and
+        SQLite's own checkpoints overwrite the file as it is reused).
+        """
+        if await self.truncate_wal():
+            return True
+        if self._wal_retry is None or self._wal_retry.done():
+            self._wal_retry = asyncio.create_task(self._retry_truncate(), name="aftercare.wal-truncate")
+        return False
+
+    async def settle(self) -> None:
+        """Wait for the background truncation attempts, if any (a command that exits right after)."""
+        if self._wal_retry is not None:
+            await asyncio.shield(self._wal_retry)
+
+    async def _retry_truncate(self) -> None:
+        for attempt, delay in enumerate(CHECKPOINT_RETRIES, start=2):
+            await asyncio.sleep(delay)
+            try:
+                if await self.truncate_wal():
+                    log.info("wal_truncated", attempt=attempt)
+                    return
+            except Exception as exc:  # a database error must not kill the retries silently
+                log.warning("wal_truncate_failed", error_type=type(exc).__name__)
+        log.warning("wal_truncate_incomplete", hint="another process kept the SQLite WAL busy; "
+                                                    "erased rows stay in aftercare.db-wal until the next checkpoint")
+
     async def dispose(self) -> None:
+        if self._wal_retry is not None and not self._wal_retry.done():
+            self._wal_retry.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._wal_retry
         await self.engine.dispose()

@@ -274,7 +274,7 @@ class AuditEvent(SQLModel, table=True):
 
 
 class ConsoleLogin(SQLModel, table=True):
-    """One-time sign-in links and the sessions they open for the web console."""
+    """One-time sign-in links and the sessions they open for the web console (one session per link)."""
 
     __tablename__ = "console_login"
 
@@ -286,4 +286,5 @@ class ConsoleLogin(SQLModel, table=True):
     staff_name: str | None = Field(default=None, max_length=128)  # shown when they acknowledge an alert
     expires_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
     used_at: datetime | None = _ts()
+    signed_out_at: datetime | None = _ts()  # Sign out: its session is refused from then on, on every replica
     created_at: datetime = Field(default_factory=_now, sa_column=Column(UtcDateTime(), nullable=False))

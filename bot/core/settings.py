@@ -16,6 +16,27 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.core.clinic_config import default_config_path
 
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # Telegram's rule for secret_token
+_BOT_TOKEN = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{30,64}")  # @BotFather: "<bot id>:<35 characters>"
+TOKEN_SHAPE = "<bot id digits>:<about 35 letters, digits, - or _>, as @BotFather gives it"
+
+
+def token_problem(token: str) -> str | None:
+    """Why ``token`` cannot be a bot token, in words that never repeat it; ``None`` if it looks right.
+
+    A mangled token otherwise surfaces as "cannot reach the Telegram Bot API":
+    it is part of the request URL, and a space or a quote breaks the URL.
+    """
+    if _BOT_TOKEN.fullmatch(token):
+        return None
+    if any(char.isspace() for char in token):
+        return "it contains a space or a line break (check for stray whitespace in .env)"
+    if any(char in "\"'`" for char in token):
+        return "it contains quote marks (write the token without quotes)"
+    if token.lower().startswith("bot"):
+        return f"it starts with 'bot' (leave that out); expected {TOKEN_SHAPE}"
+    if ":" not in token:
+        return f"there is no ':' after the bot id; expected {TOKEN_SHAPE}"
+    return f"expected {TOKEN_SHAPE}"
 
 
 class Settings(BaseSettings):
@@ -32,7 +53,9 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = Field(default=None, validate_default=True)
-    http_host: str = "0.0.0.0"
+    # Loopback unless told otherwise: /healthz and /metrics have no authentication, and the console
+    # belongs behind a TLS proxy. The Docker image sets 0.0.0.0 (inside its own network namespace).
+    http_host: str = "127.0.0.1"
     http_port: int = 8080
     log_format: Literal["console", "json"] | None = None
     log_level: str = "INFO"
@@ -53,8 +76,10 @@ class Settings(BaseSettings):
         if not value:
             return None
         parts = urlsplit(value)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise PydanticCustomError("webhook_url", "must be an https:// URL, e.g. https://bot.example.org/telegram")
+        loopback = parts.hostname in {"127.0.0.1", "localhost", "::1"}  # the local sandbox, a Bot API server here
+        if not parts.hostname or not (parts.scheme == "https" or (parts.scheme == "http" and loopback)):
+            raise PydanticCustomError("webhook_url", "must be an https:// URL (http:// only on this machine), "
+                                                     "e.g. https://bot.example.org/telegram")
         return value
 
     @field_validator("webhook_secret")

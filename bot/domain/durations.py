@@ -22,6 +22,11 @@ _ISO = re.compile(
 )
 
 
+MAX_SPAN_SECONDS = 100 * 366 * 86_400
+"""No duration this project reads is longer than a century; anything above is a typo, and would
+overflow date arithmetic long before it meant anything (``P99999999999D``)."""
+
+
 class DurationError(ValueError):
     """Raised for text that is not an ISO 8601 duration this project accepts."""
 
@@ -42,17 +47,27 @@ class IsoDuration:
         match = _ISO.match(cleaned)
         if match is None or cleaned.lstrip("+-") == "P" or cleaned.endswith("T"):
             raise DurationError(f"{text!r} is not an ISO 8601 duration (e.g. P2D, PT6H, P4W)")
+        if any(len(value.lstrip("0")) > 12 for value in match.groupdict().values() if value):
+            raise DurationError(f"{text!r} is longer than 100 years")
         parts = {k: int(v) if v else 0 for k, v in match.groupdict().items() if k != "sign"}
-        return cls(
+        parsed = cls(
             months=parts["years"] * 12 + parts["months"],
             days=parts["weeks"] * 7 + parts["days"],
             seconds=parts["hours"] * 3600 + parts["minutes"] * 60 + parts["seconds"],
             negative=match.group("sign") == "-",
         )
+        if parsed.approx_seconds > MAX_SPAN_SECONDS:
+            raise DurationError(f"{text!r} is longer than 100 years")
+        return parsed
 
     @property
     def is_zero(self) -> bool:
         return self.months == 0 and self.days == 0 and self.seconds == 0
+
+    @property
+    def approx_seconds(self) -> int:
+        """Unsigned length in seconds (a month counts as 30 days), safe to compare at any size."""
+        return (self.months * 30 + self.days) * 86_400 + self.seconds
 
     def approx_timedelta(self) -> timedelta:
         """Length for sorting and sanity checks (a month counts as 30 days)."""

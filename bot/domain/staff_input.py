@@ -97,11 +97,11 @@ def parse_booking_time(text: str, *, tz: ZoneInfo, lang: str, now: datetime) -> 
     except ValueError:
         iso = None
     if iso is not None and iso.tzinfo is not None:
-        at = iso.astimezone(UTC)
-        if at <= now:
-            return InputError(Problem.PAST, f"{text.strip()} has already passed")
-        if at - now > MAX_AHEAD:
-            return InputError(Problem.TOO_FAR, f"{text.strip()} is more than a year ahead")
+        at = _utc(iso)
+        if (at is None and iso.year > now.year) or (at is not None and at - now > MAX_AHEAD):
+            return InputError(Problem.TOO_FAR, f"{text.strip()[:40]} is more than a year ahead")
+        if at is None or at <= now:
+            return InputError(Problem.PAST, f"{text.strip()[:40]} has already passed")
         return at
     parsed = parse_session_time(text, tz=tz, lang=lang, now=now)
     return parsed if isinstance(parsed, InputError) else parsed.at
@@ -158,7 +158,14 @@ def _aware_iso(text: str) -> datetime | None:
         parsed = datetime.fromisoformat(text.strip())
     except ValueError:
         return None
-    return parsed.astimezone(UTC) if parsed.tzinfo is not None else None
+    return _utc(parsed) if parsed.tzinfo is not None else None
+
+
+def _utc(moment: datetime) -> datetime | None:
+    """``moment`` in UTC; ``None`` at the ends of the calendar (0001-01-01T00:00+14:00), never overflow."""
+    if not 2 <= moment.year <= 9998:
+        return None
+    return moment.astimezone(UTC)
 
 
 def _clock_on(day: date, clock_text: str, tz: ZoneInfo, lang: str) -> datetime | InputError:

@@ -19,7 +19,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import update
@@ -122,12 +122,19 @@ def validate_request(
         problem = first_session_problem(first_session_at, now)
         if problem is not None:
             when = "in the past" if problem == Problem.PAST else "more than a year ahead"
-            local = first_session_at.astimezone(clinic.tz).isoformat(timespec="minutes")
-            raise InviteRequestError(f"first session {local} ({clinic.timezone}) is {when}")
+            raise InviteRequestError(f"first session {_shown(first_session_at, clinic)} is {when}")
     if expires.negative or expires.is_zero:
         raise InviteRequestError(f"expiry {expires} must be a positive duration such as P14D")
     if expires.approx_timedelta() > MAX_EXPIRY:
         raise InviteRequestError(f"expiry {expires} is longer than a year")
+
+
+def _shown(moment: datetime, clinic: Clinic) -> str:
+    """``moment`` on the clinic's clock, or in UTC where that clock would pass the year 9999."""
+    try:
+        return f"{moment.astimezone(clinic.tz).isoformat(timespec='minutes')} ({clinic.timezone})"
+    except OverflowError:
+        return moment.astimezone(UTC).isoformat(timespec="minutes")
 
 
 async def create_invite(

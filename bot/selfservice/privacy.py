@@ -62,6 +62,7 @@ TOMBSTONE_TABLES = frozenset({"patient", "audit_event"})
 class Erased:
     clinic_id: str
     label: str
+    already: bool = False  # it was a tombstone before: nothing was left to erase
 
 
 async def user_patients(session: AsyncSession, telegram_user_id: int) -> list[Patient]:
@@ -126,7 +127,30 @@ async def export_user(
 async def erase_user(session: AsyncSession, telegram_user_id: int, chat_id: int, now: datetime) -> list[Erased]:
     """Erase everything about the user (policy above); returns the labels that were tombstoned."""
     patients = await user_patients(session, telegram_user_id)
-    await session.exec(delete(ChatState).where(col(ChatState.chat_id) == chat_id))
+    return await _erase(session, patients, {chat_id}, {telegram_user_id, chat_id}, now, actor="patient")
+
+
+async def erase_label(session: AsyncSession, clinic_id: str, label: str, now: datetime, *,
+                      actor: str) -> Erased | None:
+    """Erase one enrolment by its label (policy above), e.g. again after a backup was restored.
+
+    ``None`` when the clinic has no such label; a tombstone is left alone (``already``).
+    """
+    statement = select(Patient).where(Patient.clinic_id == clinic_id, Patient.label == label)
+    patient = (await session.exec(statement)).first()
+    if patient is None:
+        return None
+    if patient.status == PatientStatus.DELETED:
+        return Erased(clinic_id, label, already=True)
+    chats = {c for c in (patient.chat_id,) if c is not None}
+    ids = {i for i in (patient.telegram_user_id, patient.chat_id) if i is not None}
+    return (await _erase(session, [patient], chats, ids, now, actor=actor))[0]
+
+
+async def _erase(session: AsyncSession, patients: list[Patient], chat_ids: set[int], telegram_ids: set[int],
+                 now: datetime, *, actor: str) -> list[Erased]:
+    if chat_ids:
+        await session.exec(delete(ChatState).where(col(ChatState.chat_id).in_(chat_ids)))
     ids = [p.id for p in patients if p.id is not None]
     if ids:
         await _erase_course_data(session, ids)
@@ -135,9 +159,10 @@ async def erase_user(session: AsyncSession, telegram_user_id: int, chat_id: int,
         await _scrub_audit(session, patient.clinic_id, patient.label)
         _tombstone(patient, now)
         erased.append(Erased(patient.clinic_id, patient.label))
-    await _scrub_mentions(session, {telegram_user_id, chat_id})
+    if telegram_ids:
+        await _scrub_mentions(session, telegram_ids)
     for item in erased:
-        audit.record(session, "patient_deleted", clinic_id=item.clinic_id, patient_label=item.label, actor="patient")
+        audit.record(session, "patient_deleted", clinic_id=item.clinic_id, patient_label=item.label, actor=actor)
     return erased
 
 

@@ -107,6 +107,7 @@ async def _erase(ask: Ask, held: list[Patient]) -> None:
     clinics = {p.clinic_id: ask.svc.clinics.get(p.clinic_id) for p in held}
     async with ask.svc.db.session() as session:
         erased = await privacy.erase_user(session, ask.user_id, ask.chat_id, ask.now)
+    await ask.svc.db.forget_erased()  # SQLite's WAL still holds the erased rows' old pages
     await reply(ask, ask.t("delete_done"))
     for item in erased:
         await tell_staff(ask.svc, ask, clinics.get(item.clinic_id), "staff_deleted", label=item.label)

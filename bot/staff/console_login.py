@@ -14,6 +14,10 @@ from the page it shows. Link previews, chat apps and mail scanners fetch URLs
 on their own, and a GET that spent the token would sign them in instead of
 the person (or leave the person with a "link already used" page).
 
+The row then stands for the session the link opened: Sign out stamps
+``signed_out_at`` (``sign_out``) and every console request checks it
+(``session_ended``), so a copied cookie stops working on every replica.
+
 No aiohttp code here: the ``/console`` command and the demo mint links with it too.
 """
 
@@ -119,3 +123,22 @@ async def redeem(session: AsyncSession, token: str, now: datetime) -> tuple[Link
     if not claimed.rowcount:
         return LinkState.USED, row
     return LinkState.VALID, row
+
+
+async def sign_out(session: AsyncSession, login_id: int, now: datetime) -> None:
+    """End the session this login opened, for every replica (its cookie may still exist somewhere)."""
+    await session.exec(
+        update(ConsoleLogin)
+        .where(col(ConsoleLogin.id) == login_id, col(ConsoleLogin.signed_out_at).is_(None))
+        .values(signed_out_at=now)
+    )
+
+
+async def session_ended(session: AsyncSession, login_id: int) -> bool:
+    """Whether the session opened by ``login_id`` was signed out (or its login no longer exists).
+
+    One primary-key lookup per console request (``bench/console_session.py`` measures it).
+    """
+    statement = select(ConsoleLogin.id, ConsoleLogin.signed_out_at).where(col(ConsoleLogin.id) == login_id)
+    row = (await session.exec(statement)).first()
+    return row is None or row[1] is not None

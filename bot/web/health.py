@@ -8,9 +8,11 @@ naming the broken ones, so an operator (or ``docker ps``) sees which it is.
 - scheduler: PTB's JobQueue (APScheduler) is running, and if the dispatcher
   exposes ``last_tick`` (``time.monotonic()`` float, or an aware datetime from
   ``services.clock``), it ran within ``scheduler_max_age``.
-- telegram: the Bot API answered (any status below 500) within
-  ``telegram_max_age``. Polling answers every few seconds; in webhook mode the
-  HTTP component calls getMe when the bot has been quiet.
+- telegram: the Bot API answered (any status below 500 but 401, a refused
+  token) within ``telegram_max_age``. Polling answers every few seconds; in
+  webhook mode the HTTP component calls getMe when the bot has been quiet.
+  When calls failed meanwhile, the state says why the last one did:
+  ``no answer for 240s: httpx.ConnectError: All connection attempts failed``.
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ from bot.web.server import HealthPolicy, WebContext, context
 OK = "ok"
 
 
-def telegram_state(age: float | None, policy: HealthPolicy, observed: bool = True) -> str:
+def telegram_state(age: float | None, policy: HealthPolicy, observed: bool = True, reason: str | None = None) -> str:
+    """``ok``, or how long Telegram has been silent and, if calls failed meanwhile, why the last one did."""
     if not observed:
         return OK  # built without ObservedRequest: nothing to judge by, so do not fail on it
-    if age is None:
-        return "no answer yet"
-    return OK if age <= policy.telegram_max_age else f"no answer for {int(age)}s"
+    if age is not None and age <= policy.telegram_max_age:
+        return OK
+    state = "no answer yet" if age is None else f"no answer for {int(age)}s"
+    return f"{state}: {reason}" if reason else state
 
 
 def tick_age(tick: Any, clock_now: datetime, monotonic_now: float) -> float | None:
@@ -79,7 +83,8 @@ async def check(ctx: WebContext) -> tuple[int, dict[str, Any]]:
     return assess({
         "database": await database_state(ctx),
         "scheduler": scheduler_state(ctx),
-        "telegram": telegram_state(watch.age() if watch else None, ctx.health, observed=watch is not None),
+        "telegram": telegram_state(watch.age() if watch else None, ctx.health, observed=watch is not None,
+                                   reason=watch.reason if watch else None),
     })
 
 

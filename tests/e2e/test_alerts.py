@@ -137,13 +137,13 @@ async def test_vague_wording_escalates_and_asks_the_follow_up(scene: Scene) -> N
     assert (await checkins_of(scene.harness, scene.patient))[-1].kind == "free_text"
 
 
-async def test_non_patients_are_pointed_to_emergency_care_and_raise_no_alert(h: Harness) -> None:
+async def test_non_patients_reporting_red_flags_are_pointed_to_care(h: Harness) -> None:
     stranger = h.sandbox.user(user_id=6001, first_name="Sam")
+    await stranger.send_text("hello there")
+    assert "not sure what you mean" in (await stranger.wait_for_message(timeout=WAIT)).text
     await stranger.send_text("I have a fever and pus")
     reply = await stranger.wait_for_message(timeout=WAIT)
-    assert "call your local emergency number now" in reply.text and "cannot pass this on" in reply.text
-    await asyncio.sleep(0.5)
-    assert h.staff_group().messages() == []
+    assert "contact your clinic or doctor today" in reply.text and "not enrolled" in reply.text
 
 
 def _quiet_now(zone: str) -> dict[str, str]:

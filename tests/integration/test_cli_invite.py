@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from bot.core.migrate import upgrade
 from bot.enrolment.invites import hash_token
 from bot.wiring import main
+from tests.support.harness import TOKEN
 from tgsandbox import Sandbox
 
 LINK = re.compile(r"^https://t\.me/(?P<bot>\w+)\?start=(?P<token>[A-Za-z0-9_-]{22,64})$")
@@ -125,7 +126,7 @@ async def test_with_only_a_token_the_username_comes_from_telegram(
     """getMe against the local sandbox, from a real ``python -m bot`` process."""
     monkeypatch.delenv("AFTERCARE_BOT_USERNAME")
     async with Sandbox() as sandbox:
-        monkeypatch.setenv("AFTERCARE_BOT_TOKEN", "123456:TEST-TOKEN")
+        monkeypatch.setenv("AFTERCARE_BOT_TOKEN", TOKEN)
         monkeypatch.setenv("AFTERCARE_TELEGRAM_API_URL", sandbox.url)
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "invite", "--clinic", "riverside", "--area", "shoulder",

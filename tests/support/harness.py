@@ -26,7 +26,7 @@ from tests.support.clock import pinned_clock
 from tgsandbox import Sandbox
 from tgsandbox.limits import FloodLimits
 
-TOKEN = "123456:TEST-TOKEN"
+TOKEN = "123456:TEST-TOKEN-shaped-like-BotFathers-abc"  # <bot id>:<35 characters>, like a real one
 
 
 @dataclass

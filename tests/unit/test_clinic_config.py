@@ -75,6 +75,65 @@ BAD_CONFIGS: list[tuple[str, Any, str]] = [
      "triage.wordings: pus.en[0]: phrase '!!!' has no words to match"),
     ("wording too long", lambda d: _clinic(d)["triage"].update(wordings={"pus": {"es": ["pus " * 30]}}),
      "triage.wordings: pus.es[0]: phrase longer than 80 characters"),
+    # Texts: each of these used to pass check-config and then fail every time the text was sent.
+    ("misspelled text key", lambda d: _clinic(d)["texts"]["en"].update({"checkin.outcome_urgnt": "Call us."}),
+     "texts.en.checkin.outcome_urgnt: unknown text key (did you mean checkin.outcome_urgent?)"),
+    ("unknown placeholder", lambda d: _clinic(d)["texts"]["en"].update(
+        {"checkin.outcome_urgent": "Call {phone_number} now."}),
+     "texts.en.checkin.outcome_urgent: unknown placeholder {phone_number} (this text takes {after_hours}, "),
+    ("lone brace", lambda d: _clinic(d)["texts"]["es"].update({"checkin.outcome_urgent": "Llame {phone"}),
+     "texts.es.checkin.outcome_urgent: a lone '{' or '}'"),
+    ("format spec", lambda d: _clinic(d)["texts"]["en"].update({"checkin.outcome_urgent": "Call {phone:>20}"}),
+     "texts.en.checkin.outcome_urgent: placeholder {phone} must be written plainly"),
+    ("unclosed tag", lambda d: _clinic(d)["texts"]["en"].update({"checkin.outcome_urgent": "<b>Call {phone}"}),
+     "texts.en.checkin.outcome_urgent: not valid Telegram HTML: <b> is never closed"),
+    ("unsupported tag", lambda d: _clinic(d)["texts"]["en"].update({"common.disclaimer_extra": "a<br>b"}),
+     "texts.en.common.disclaimer_extra: not valid Telegram HTML: <br> is not a tag Telegram accepts"),
+    ("bare less-than", lambda d: _clinic(d)["texts"]["en"].update({"common.disclaimer_extra": "if pain < 5"}),
+     "texts.en.common.disclaimer_extra: not valid Telegram HTML: a '<' that starts no tag"),
+    ("empty text", lambda d: _clinic(d)["texts"]["en"].update({"checkin.outcome_urgent": "  "}),
+     "texts.en.checkin.outcome_urgent: is empty"),
+    ("text too long", lambda d: _clinic(d)["texts"]["en"].update({"common.disclaimer_extra": "x" * 4100}),
+     "texts.en.common.disclaimer_extra: too long: 4100 characters once filled in (Telegram allows 4096)"),
+    ("toast too long", lambda d: _clinic(d)["texts"]["en"].update({"alerts.ack_done": "Thanks! " * 30}),
+     "texts.en.alerts.ack_done: too long"),
+    ("text never overridden", lambda d: _clinic(d)["texts"]["en"].update({"common.error": "Oops."}),
+     "texts.en.common.error: this text is always the default"),
+    ("plural forms on a plain text", lambda d: _clinic(d)["texts"]["en"].update(
+        {"checkin.outcome_urgent": {"one": "a", "other": "b"}}),
+     "texts.en.checkin.outcome_urgent: this text has no plural forms: give one string"),
+    ("plural form the language lacks", lambda d: _clinic(d)["texts"]["en"].update(
+        {"enrolment.unit_week": {"few": "a", "other": "b"}}),
+     "texts.en.enrolment.unit_week: plural form 'few' is not used in en"),
+    ("plural forms without other", lambda d: _clinic(d)["texts"]["es"].update(
+        {"enrolment.unit_week": {"one": "{count} semana"}}),
+     "texts.es.enrolment.unit_week: plural forms need 'other'"),
+    ("text that is not a string", lambda d: _clinic(d)["texts"]["en"].update({"checkin.outcome_urgent": 5}),
+     "texts.en.checkin.outcome_urgent: Input should be a valid string"),
+    # Durations: sane bounds instead of overflowing dates at the first enrolment.
+    ("absurd interval", lambda d: _clinic(d)["protocols"]["knee"].update(interval="P99999999999D"),
+     "protocols.knee.interval: 'P99999999999D' is longer than 100 years"),
+    ("interval too long", lambda d: _clinic(d)["protocols"]["knee"].update(interval="P40W"),
+     "protocols.knee.interval: 'P40W' is longer than P26W"),
+    ("interval too short", lambda d: _clinic(d)["protocols"]["knee"].update(interval="PT6H"),
+     "protocols.knee.interval: 'PT6H' is shorter than P1D"),
+    ("offset beyond a year", lambda d: _clinic(d)["protocols"]["knee"].update(followups_after_last=["P13M"]),
+     "protocols.knee.followups_after_last[0]: 'P1Y1M' is longer than a year"),
+    ("too many offsets", lambda d: _clinic(d)["protocols"]["knee"].update(checkins_after=["PT1H"] * 13),
+     "protocols.knee.checkins_after: List should have at most 12 items"),
+    ("re-alert too rare", lambda d: _clinic(d)["timing"].update(realert_every="P1D"),
+     "timing.realert_every: 'P1D' is longer than PT4H"),
+    ("late limit too long", lambda d: _clinic(d)["timing"].update(checkin_late_limit="P30D"),
+     "timing.checkin_late_limit: 'P30D' is longer than P7D"),
+    # Telegram ids: at most 52 significant bits; user ids positive, chat ids non-zero.
+    ("user id too large", lambda d: _clinic(d)["staff"].update(user_ids=[111, 2**52]),
+     "staff.user_ids[1]: 4503599627370496 is not a Telegram user id"),
+    ("user id negative", lambda d: _clinic(d)["staff"].update(user_ids=[-5]), "staff.user_ids[0]: -5 is not"),
+    ("user id as a boolean", lambda d: _clinic(d)["staff"].update(user_ids=[True]),
+     "staff.user_ids[0]: Input should be a valid integer"),
+    ("chat id zero", lambda d: _clinic(d)["staff"].update(chat_id=0), "staff.chat_id: 0 is not a Telegram chat id"),
+    ("chat id too large", lambda d: _clinic(d)["staff"].update(chat_id=-(2**60)),
+     "staff.chat_id: -1152921504606846976"),
 ]
 
 
@@ -141,3 +200,33 @@ def test_check_config_cli_rejects_with_exit_2_and_no_traceback(tmp_path: Path) -
     assert len(lines) == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert "clinics[0](riverside).timezone: unknown timezone 'Nowhere/City'" in lines[0]
+
+
+def test_a_plural_text_may_be_overridden_with_its_forms(tmp_path: Path) -> None:
+    from messages.render import render
+
+    forms = {"one": "{count} wk", "other": "{count} wks"}
+    data = _mutated(lambda d: _clinic(d)["texts"]["en"].update({"enrolment.unit_week": forms}))
+    clinic = load_clinics(_write(tmp_path, data))["riverside"]
+    assert render("enrolment.unit_week", "en", clinic.texts, count=1) == "1 wk"
+    assert render("enrolment.unit_week", "en", clinic.texts, count=3) == "3 wks"
+
+
+def test_a_protocol_that_leaves_out_its_lists_gets_the_clinical_defaults(tmp_path: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        knee = _clinic(data)["protocols"]["knee"]
+        for name in ("reminders_before", "checkins_after", "followups_after_last"):
+            knee.pop(name)
+        _clinic(data)["protocols"]["shoulder"].update(checkins_after=[])
+
+    clinic = load_clinics(_write(tmp_path, _mutated(edit)))["riverside"]
+    knee = clinic.protocols["knee"]
+    assert [str(o) for o in knee.reminders_before] == ["P2D", "PT2H"]
+    assert [str(o) for o in knee.checkins_after] == ["PT6H", "P1D", "P3D", "P1W"]
+    assert [str(o) for o in knee.followups_after_last] == ["P6W", "P3M", "P6M"]
+    assert clinic.protocols["shoulder"].checkins_after == [], "an explicit empty list still means none"
+
+
+def test_staff_ids_at_telegrams_limits_are_accepted(tmp_path: Path) -> None:
+    data = _mutated(lambda d: _clinic(d)["staff"].update(chat_id=-(2**52 - 1), user_ids=[1, 2**52 - 1]))
+    assert load_clinics(_write(tmp_path, data))["riverside"].staff.user_ids == [1, 2**52 - 1]

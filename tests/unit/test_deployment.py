@@ -119,6 +119,16 @@ def test_env_example_names_only_settings_and_validates() -> None:
     assert not settings.webhook_enabled  # the example polls until both webhook values are filled in
 
 
+def test_the_http_server_binds_loopback_unless_a_container_says_otherwise(compose: dict[str, Any]) -> None:
+    """/healthz and /metrics are unauthenticated: a bare ``aftercare run`` must not listen on every interface."""
+    assert Settings(_env_file=None).http_host == "127.0.0.1"
+    image_env = " ".join(_instruction(_dockerfile_stages()[-1], "ENV"))
+    assert "AFTERCARE_HTTP_HOST=0.0.0.0" in image_env  # inside the container; -p decides what the host exposes
+    assert compose["services"]["bot"]["environment"]["AFTERCARE_HTTP_HOST"] == "0.0.0.0"
+    assert "AFTERCARE_HTTP_HOST" not in _env_example(), "an empty value in .env would replace the image's 0.0.0.0"
+    assert "# AFTERCARE_HTTP_HOST=127.0.0.1" in (ROOT / ".env.example").read_text(encoding="utf-8")
+
+
 def test_image_runs_existing_commands_as_a_non_root_user(compose: dict[str, Any]) -> None:
     stages = _dockerfile_stages()
     assert len(stages) >= 2, "multi-stage build"

@@ -44,3 +44,11 @@ def test_placeholders_and_plurals_match() -> None:
         if key in ENGLISH and listed != (frozenset(placeholders(ENGLISH[key])), isinstance(ENGLISH[key], dict))
     }
     assert wrong == {}, "docs/TEXTS.md has wrong placeholders or plural marks"
+
+
+def test_texts_that_never_take_clinic_overrides_are_the_ones_the_doc_says() -> None:
+    from messages.render import NO_CLINIC_OVERRIDES
+
+    row = re.compile(r"^\| `([a-z]+\.[a-z0-9_]+)` \|[^|]*Clinic overrides do not apply", re.MULTILINE)
+    marked = {match.group(1) for match in row.finditer(DOC.read_text(encoding="utf-8"))}
+    assert marked == NO_CLINIC_OVERRIDES

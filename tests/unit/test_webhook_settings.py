@@ -30,12 +30,20 @@ def test_webhook_with_secret() -> None:
     assert webhook_path("https://bot.example.org") == "/"
 
 
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8081/hook", "http://localhost/hook", "http://[::1]:88/hook"])
+def test_plain_http_is_only_for_this_machine(url: str) -> None:
+    """The local sandbox or a self-hosted Bot API server beside the bot; Telegram itself needs https."""
+    assert _settings(webhook_url=url, webhook_secret="ok").webhook_enabled
+
+
 @pytest.mark.parametrize(("values", "field", "message"), [
     ({"webhook_url": "https://bot.example.org/hook"}, "webhook_secret", "required with AFTERCARE_WEBHOOK_URL"),
     ({"webhook_url": "https://bot.example.org/hook", "webhook_secret": ""}, "webhook_secret", "required"),
     ({"webhook_url": "https://b.example/h", "webhook_secret": "has spaces"}, "webhook_secret", "A-Z a-z"),
     ({"webhook_url": "https://b.example/h", "webhook_secret": "x" * 257}, "webhook_secret", "1-256"),
     ({"webhook_url": "bot.example.org/hook", "webhook_secret": "ok"}, "webhook_url", "https:// URL"),
+    ({"webhook_url": "http://bot.example.org/hook", "webhook_secret": "ok"}, "webhook_url", "https:// URL"),
+    ({"webhook_url": "ftp://bot.example.org/hook", "webhook_secret": "ok"}, "webhook_url", "https:// URL"),
 ])
 def test_bad_webhook_settings(values: dict[str, Any], field: str, message: str) -> None:
     with pytest.raises(ValidationError) as raised:

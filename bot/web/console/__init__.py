@@ -24,13 +24,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from bot.core import audit
 from bot.core.clinic_config import ClinicRegistry
+from bot.core.services import Services
+from bot.staff import console_login
 from bot.staff.console_login import base_url
 from bot.web.console import (
     csrf,
@@ -52,6 +56,7 @@ from bot.web.console.page import (
 )
 from bot.web.console.sessions import COOKIE, COOKIE_PATH, SessionCodec, StaffSession, cookie_options, secret_key
 from bot.web.server import CONTEXT, WebContext
+from messages.bidi import neutralise_bidi
 
 HERE = Path(__file__).resolve().parent
 SECURITY_HEADERS = {
@@ -77,6 +82,15 @@ def _live_session(clinics: ClinicRegistry, staff: StaffSession | None, now: date
     return staff, ""
 
 
+async def _not_signed_out(services: Services, staff: StaffSession | None) -> tuple[StaffSession | None, str]:
+    """The cookie is signed by us, but Sign out (on any replica) ends it: the database says whether it did."""
+    if staff is None:
+        return None, ""
+    async with services.db.session() as session:
+        ended = await console_login.session_ended(session, staff.login_id)
+    return (None, "signed_out") if ended else (staff, "")
+
+
 @web.middleware
 async def console_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Load the session, refuse forged forms, run the view, then re-issue the cookie and add headers."""
@@ -90,6 +104,8 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
     raw = request.cookies.get(COOKIE)
     staff, problem = _live_session(services.clinics, state.codec.load(raw), now,
                                    services.settings.console_idle_minutes)
+    if staff is not None:
+        staff, problem = await _not_signed_out(services, staff)
     found = begin_request(staff, problem)
     response = await _guarded(request, handler, staff)
     _write_cookie(found, response, state, raw, now)
@@ -128,10 +144,22 @@ def _write_cookie(found: RequestState, response: web.StreamResponse, state: Cons
         response.set_cookie(COOKIE, value, **cookie_options(state.services.settings, base_url(state.services)))
 
 
+def visible(value: Any) -> Any:
+    """Every value a page shows, bidirectional controls made visible (``messages.bidi``).
+
+    Texts from the catalog have had it done to their parameters already; this
+    catches what a template prints directly (names, typed form values, audit
+    details) before autoescaping.
+    """
+    if isinstance(value, Markup):
+        return Markup(neutralise_bidi(str(value)))
+    return neutralise_bidi(value) if isinstance(value, str) else value
+
+
 def templates() -> Environment:
     """Autoescaping on for every template; a missing variable is an error, not an empty string."""
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, finalize=visible)
     return env
 
 

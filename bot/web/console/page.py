@@ -12,9 +12,10 @@ Jinja as ``Markup``; everything else is autoescaped.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
@@ -29,6 +30,7 @@ from bot.core.clinic_config import Clinic
 from bot.core.services import Services
 from bot.staff.staff_views import CheckInView, MediaView
 from bot.web.console.sessions import SessionCodec, StaffSession
+from bot.web.console.throttle import FailedSignIns
 from bot.web.server import WebContext
 from messages.render import LANGUAGES, Safe, format_clock, format_when
 
@@ -59,11 +61,12 @@ def current() -> RequestState:
 
 @dataclass
 class ConsoleState:
-    """Built once per server: the web context, the cookie codec and the template environment."""
+    """Built once per server: the web context, the cookie codec, the templates, the sign-in throttle."""
 
     ctx: WebContext
     codec: SessionCodec
     templates: Environment
+    failed_sign_ins: FailedSignIns = field(default_factory=FailedSignIns)
 
     @property
     def services(self) -> Services:
@@ -238,9 +241,24 @@ def message_page(request: web.Request, status: int, title_key: str, body_key: st
                   body=chosen.t(body_key, **params), signed_in=isinstance(chosen, Console))
 
 
+_KNOWN_PATHS = re.compile(r"/console/(?:patients(?:/[A-Z]{1,3}-[0-9]{1,8})?|schedules|audit)?")
+"""Every page a form may send the browser back to; the label shape is ``bot.domain.staff_input``'s."""
+
+
+def known_path(candidate: object) -> str:
+    """``candidate`` if it is one of the console's own pages, else Today.
+
+    A redirect is built only from these, so a form field (``back``) can neither
+    send staff off-site nor put a line break into the ``Location`` header.
+    """
+    if isinstance(candidate, str) and _KNOWN_PATHS.fullmatch(candidate):
+        return candidate
+    return "/console/"
+
+
 def see_other(location: str) -> web.Response:
     """Post/redirect/get: a reload after a form never repeats the action."""
-    return web.Response(status=303, headers={"Location": location})
+    return web.Response(status=303, headers={"Location": known_path(location)})
 
 
 View = Callable[[Console], Awaitable[web.StreamResponse]]

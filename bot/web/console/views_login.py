@@ -10,7 +10,8 @@ lands on Today signed in.
 
 A dead link gets a page saying why and what to do: 404 when it never
 existed, 410 when it was used or expired. Failed attempts are audited
-(without the token).
+(without the token) and counted per client: past the limit, the client gets
+429 for a while (``throttle``), audited once when it starts.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bot.web.console.page import (
     state_of,
 )
 from bot.web.console.sessions import open_session
+from bot.web.console.throttle import client_of
 
 _DEAD_LINK = {
     console_login.LinkState.UNKNOWN: (404, "link_unknown_title", "link_unknown_body"),
@@ -39,12 +41,31 @@ _DEAD_LINK = {
 }
 
 
+def _client(request: web.Request) -> str:
+    return client_of(request.remote, request.headers.get("X-Forwarded-For"))
+
+
+def _throttled(request: web.Request) -> web.Response | None:
+    """429 with a friendly page while this client has too many failed links behind it."""
+    wait = state_of(request).failed_sign_ins.retry_after(_client(request))
+    if wait is None:
+        return None
+    response = message_page(request, 429, "too_many_title", "too_many_body",
+                            seconds=int(wait + 0.999))
+    response.headers["Retry-After"] = str(int(wait + 0.999))
+    return response
+
+
 async def _dead_link(request: web.Request, state: console_login.LinkState, row: ConsoleLogin | None) -> web.Response:
     services = state_of(request).services
+    blocked = state_of(request).failed_sign_ins.failed(_client(request))
     async with services.db.session() as session:
         audit.record(session, "console_login_refused", clinic_id=row.clinic_id if row else None,
                      actor=audit.staff_actor(row.staff_user_id) if row else "web", level="warning",
                      reason=str(state), login=row.id if row else None)
+        if blocked:
+            audit.record(session, "console_login_throttled", actor="web", level="warning",
+                         failures=state_of(request).failed_sign_ins.limit)
     status, title, body = _DEAD_LINK[state]
     return message_page(request, status, title, body, minutes=int(console_login.LINK_VALIDITY.total_seconds() // 60))
 
@@ -61,6 +82,9 @@ def _usable(request: web.Request, state: console_login.LinkState, row: ConsoleLo
 
 async def login_page(request: web.Request) -> web.StreamResponse:
     """The link's landing page: whose link it is and a button to sign in (nothing spent yet)."""
+    refused = _throttled(request)
+    if refused is not None:
+        return refused
     services = state_of(request).services
     async with services.db.session() as session:
         found, row = await console_login.inspect(session, request.match_info["token"], services.clock.now())
@@ -75,6 +99,9 @@ async def login_page(request: web.Request) -> web.StreamResponse:
 
 async def login(request: web.Request) -> web.StreamResponse:
     """Spend the link and open the session; then Today."""
+    refused = _throttled(request)
+    if refused is not None:
+        return refused
     services = state_of(request).services
     now = services.clock.now()
     async with services.db.session() as session:
@@ -92,7 +119,10 @@ async def login(request: web.Request) -> web.StreamResponse:
 
 @staff_only
 async def logout(console: Console) -> web.StreamResponse:
-    await console.audit("console_signed_out")
+    """End the session everywhere (a copy of the cookie stops working too), not only in this browser."""
+    async with console.svc.db.session() as session:
+        await console_login.sign_out(session, console.staff_session.login_id, console.now)
+        console.record(session, "console_signed_out")
     current().signed_out = True
     current().staff = None
     return message_page(console.request, 200, "signed_out_title", "signed_out_body", texts=Texts(

@@ -24,7 +24,7 @@ from bot.checkins.alert_handlers import show_acknowledged
 from bot.checkins.alert_texts import Acknowledgement
 from bot.core.models import Patient
 from bot.web.console import today_data
-from bot.web.console.page import Console, message_page, see_other, staff_only
+from bot.web.console.page import Console, known_path, message_page, see_other, staff_only
 
 
 @staff_only
@@ -39,17 +39,11 @@ async def today_page(console: Console) -> web.StreamResponse:
                           tomorrow_sessions=tomorrow, tomorrow=data.day + timedelta(days=1))
 
 
-def _back(console: Console, form_value: object) -> str:
-    """Where to return after the form: a console page the form named, else Today."""
-    if isinstance(form_value, str) and form_value.startswith("/console/") and "//" not in form_value:
-        return form_value
-    return "/console/"
-
-
 @staff_only
 async def acknowledge(console: Console) -> web.StreamResponse:
     """Take an alert of this clinic; another clinic's alert id is simply not found."""
     alert_id = int(console.request.match_info["alert_id"])
+    back = known_path((await console.request.post()).get("back"))  # read before anything is saved
     now = console.now
     async with console.svc.db.session() as session:
         alert = await alerts.get(session, alert_id)
@@ -61,13 +55,12 @@ async def acknowledge(console: Console) -> web.StreamResponse:
         if won:
             await alerts.cancel_pending_realerts(session, alert_id)
             console.record(session, "alert_acknowledged", patient_label=label, alert=alert_id, alert_level=alert.level)
-    form = await console.request.post()
     if not won:
         console.notice(console.t("ack_already", label=label))
-        return see_other(_back(console, form.get("back")))
+        return see_other(back)
     console.notice(console.t("ack_done", label=label))
     name = console.staff_session.name or console.t("someone_on_staff")
     application = console.state.ctx.application
     application.create_task(show_acknowledged(console.svc, CallbackContext(application), alert_id,
                                               Acknowledgement(str(name), now)), name=f"console-ack-{alert_id}")
-    return see_other(_back(console, form.get("back")))
+    return see_other(back)

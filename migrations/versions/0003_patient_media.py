@@ -1,7 +1,7 @@
-"""patient media: photos, voice notes, videos and files patients send (Telegram file ids only)
+"""patient media: photos, voice notes, videos and files patients send (Telegram file ids and captions, never content)
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003_patient_media
+Revises: 0002_console_signed_out
 """
 from collections.abc import Sequence
 
@@ -12,8 +12,8 @@ from alembic import op
 import bot.core.models
 
 
-revision: str = '0002'
-down_revision: str | None = '0001'
+revision: str = '0003_patient_media'
+down_revision: str | None = '0002_console_signed_out'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
