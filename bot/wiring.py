@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from telegram.ext import BaseHandler
 
-from bot.checkins import escalation, notes
+from bot.checkins import escalation, media, notes, relay
 from bot.checkins import handlers as checkin_handlers
 from bot.checkins import senders as checkin_senders
 from bot.checkins.queries import NOTE_FLOW
@@ -85,6 +85,7 @@ def handlers(declared: list[Command]) -> list[BaseHandler[Any, Any, Any]]:
         *checkin_handlers.buttons(),
         *selfservice_handlers.buttons(),
         *text_router().handlers(),
+        *media.media_handlers(),
         *fallbacks.handlers(),
     ]
 
@@ -98,6 +99,7 @@ def senders() -> dict[str, Sender]:
         MessageKind.NUDGE: checkin_senders.send_nudge,
         MessageKind.ESCALATION: escalation.send_escalation_row,
         MessageKind.REALERT: escalation.send_realert,
+        MessageKind.RELAY: relay.send_relay_row,
         MessageKind.DIGEST: digest.send_digest,
     }
 

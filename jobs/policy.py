@@ -13,6 +13,7 @@ may have delivered it). Each kind resolves that doubt one way:
 | followup | at-least-once | back to ``pending``; misfire policy re-decides | retried with backoff          |
 | realert  | at-least-once | back to ``pending`` (escalations never drop)   | retried, no attempt cap       |
 | escalation | at-least-once | back to ``pending`` (never dropped)          | retried, no attempt cap       |
+| relay    | at-least-once | back to ``pending`` (never dropped)            | retried, no attempt cap       |
 | digest   | at-least-once | back to ``pending``; misfire policy re-decides | retried with backoff          |
 | nudge    | at-most-once  | ``failed`` (reason ``interrupted``)            | ``failed`` (reason ambiguous) |
 
@@ -20,7 +21,9 @@ Why: a missed reminder or check-in costs a session or an unnoticed
 complication, a duplicate costs a moment of annoyance, so those repeat when in
 doubt (duplicates are bounded by the messages in flight at the crash). A nudge
 is itself a second message about an unanswered check-in ("one nudge", says
-docs/CLINICAL.md); a third is worse than none. Errors where Telegram answered (429,
+docs/CLINICAL.md); a third is worse than none. A relay is a photo or voice note
+the patient was told "a person will look at": staff must get it, twice rather
+than never. Errors where Telegram answered (429,
 5xx) or the connection never opened are not ambiguous: the message was not
 delivered and every kind is retried.
 
@@ -49,6 +52,7 @@ DELIVERY: dict[str, Delivery] = {
     MessageKind.REALERT: Delivery.AT_LEAST_ONCE,
     MessageKind.DIGEST: Delivery.AT_LEAST_ONCE,
     MessageKind.ESCALATION: Delivery.AT_LEAST_ONCE,
+    MessageKind.RELAY: Delivery.AT_LEAST_ONCE,
     MessageKind.NUDGE: Delivery.AT_MOST_ONCE,
 }
 
@@ -64,13 +68,15 @@ def delivery(kind: str) -> Delivery:
 
 
 ESCALATION_KINDS: frozenset[str] = frozenset({MessageKind.ESCALATION, MessageKind.REALERT})
-"""Retried until delivered (docs/CLINICAL.md): never given up after ``max_attempts``, short backoff."""
+"""Urgent and emergency messages (docs/CLINICAL.md)."""
+UNTIL_DELIVERED_KINDS: frozenset[str] = ESCALATION_KINDS | {MessageKind.RELAY}
+"""Retried until delivered: never given up after ``max_attempts``, short backoff."""
 ESCALATION_RETRY_CAP_SECONDS = 30.0
 
 
 def gives_up(kind: str) -> bool:
-    """Whether repeated network failures may end in ``failed`` (never for escalations)."""
-    return kind not in ESCALATION_KINDS
+    """Whether repeated network failures may end in ``failed`` (never for escalations and relays)."""
+    return kind not in UNTIL_DELIVERED_KINDS
 
 
 def retry_when_unsure(kind: str) -> bool:

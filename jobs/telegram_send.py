@@ -17,9 +17,9 @@
 |                                         | would not help)                                           |
 
 Backoff is exponential, ``base × 2^(attempt-1)`` capped at ``cap``, for at
-most ``max_attempts`` attempts; then ``failed`` with the last reason. Escalation
-kinds (``jobs.policy.ESCALATION_KINDS``) never give up on 429/5xx/network errors
-and wait at most ``ESCALATION_RETRY_CAP_SECONDS`` between attempts.
+most ``max_attempts`` attempts; then ``failed`` with the last reason. Escalations
+and relays (``jobs.policy.UNTIL_DELIVERED_KINDS``) never give up on 429/5xx/network
+errors and wait at most ``ESCALATION_RETRY_CAP_SECONDS`` between attempts.
 """
 
 from __future__ import annotations

@@ -54,7 +54,10 @@ TOASTS = frozenset({
     "alerts.ack_done", "alerts.already_acknowledged", "alerts.only_staff",
 })
 CAPTIONS = frozenset({"selfservice.history_chart_caption", "selfservice.export_caption", "staff.invite_caption",
-                      "staff.chart_caption"})
+                      "staff.chart_caption",
+                      *(f"media.staff_{name}" for name in ("photo", "video", "video_note", "voice", "audio",
+                                                           "document", "caption", "caption_alert", "words",
+                                                           "no_caption"))})
 
 
 def length_limit(key: str) -> int:

@@ -14,7 +14,7 @@ from .core import SandboxCore, api_method
 from .errors import ApiError
 from .formatting import Parsed, parse_text
 from .markup import parse_reply_markup, same_markup
-from .models import ChatInfo, Message, StoredFile
+from .models import CAPTION_KINDS, TYPE_NAMES, ChatInfo, Message, StoredFile
 from .params import Params
 
 TEXT_LIMIT = 4096
@@ -39,6 +39,8 @@ CHAT_ACTIONS = frozenset(
     }
 )
 _OPTION_FIELDS = ("disable_notification", "protect_content")
+DEFAULT_MIME = {"photo": "image/jpeg", "voice": "audio/ogg", "audio": "audio/mpeg", "video": "video/mp4",
+                "video_note": "video/mp4"}
 
 
 def _message_text(p: Params) -> tuple[str, Parsed]:
@@ -132,20 +134,28 @@ def _input_file(core: SandboxCore, p: Params, field: str, *, default_mime: str) 
         mime = upload.content_type
         if not mime or mime == "application/octet-stream":
             mime = mimetypes.guess_type(upload.filename)[0] or default_mime
-        return core.state.store_file(upload.data, filename=upload.filename or field, mime_type=mime)
+        return core.state.store_file(upload.data, filename=upload.filename or field, mime_type=mime, type=field)
     if not value:
         raise ApiError.bad_request(f"there is no {field} in the request")
     if value in core.state.files:
-        return core.state.files[value]
+        return _reusable(core.state.files[value], field)
     if value.startswith(("http://", "https://")):
-        return core.state.store_file(None, filename=value.rsplit("/", 1)[-1] or None, url=value)
+        return core.state.store_file(None, filename=value.rsplit("/", 1)[-1] or None, url=value, type=field)
     raise ApiError.bad_request("wrong file identifier/HTTP URL specified")
+
+
+def _reusable(stored: StoredFile, kind: str) -> StoredFile:
+    """A file id is sent again as what it is: a photo's id cannot become a voice note."""
+    if stored.type is not None and stored.type != kind:
+        raise ApiError.bad_request(
+            f"can't use file of type {TYPE_NAMES.get(stored.type, stored.type)} as {TYPE_NAMES.get(kind, kind)}")
+    return stored
 
 
 async def _send_file(core: SandboxCore, p: Params, kind: str, method: str) -> Any:
     chat = core.state.writable_chat(p.chat_id())
-    stored = _input_file(core, p, kind, default_mime="image/jpeg" if kind == "photo" else "application/octet-stream")
-    raw, parsed = _caption(p)
+    stored = _input_file(core, p, kind, default_mime=DEFAULT_MIME.get(kind, "application/octet-stream"))
+    raw, parsed = _caption(p) if kind in CAPTION_KINDS else ("", Parsed("", []))
     markup = parse_reply_markup(p.structured("reply_markup"))
     reply_to = _reply_to(p, chat)
     core.admit(chat.id)
@@ -177,6 +187,27 @@ async def send_document(core: SandboxCore, p: Params) -> Any:
     return await _send_file(core, p, "document", "sendDocument")
 
 
+@api_method("sendVoice", send=True)
+async def send_voice(core: SandboxCore, p: Params) -> Any:
+    return await _send_file(core, p, "voice", "sendVoice")
+
+
+@api_method("sendAudio", send=True)
+async def send_audio(core: SandboxCore, p: Params) -> Any:
+    return await _send_file(core, p, "audio", "sendAudio")
+
+
+@api_method("sendVideo", send=True)
+async def send_video(core: SandboxCore, p: Params) -> Any:
+    return await _send_file(core, p, "video", "sendVideo")
+
+
+@api_method("sendVideoNote", send=True)
+async def send_video_note(core: SandboxCore, p: Params) -> Any:
+    """Round video messages take no caption (Telegram ignores one)."""
+    return await _send_file(core, p, "video_note", "sendVideoNote")
+
+
 @api_method("editMessageText", send=True)
 async def edit_message_text(core: SandboxCore, p: Params) -> Any:
     message = _target(core, p, "message to edit not found")
@@ -202,7 +233,7 @@ async def edit_message_text(core: SandboxCore, p: Params) -> Any:
 @api_method("editMessageCaption", send=True)
 async def edit_message_caption(core: SandboxCore, p: Params) -> Any:
     message = _target(core, p, "message to edit not found")
-    if not message.from_bot or message.kind not in ("photo", "document"):
+    if not message.from_bot or message.kind not in CAPTION_KINDS:
         raise ApiError.bad_request("there is no caption in the message to edit")
     raw, parsed = _caption(p)
     markup = parse_reply_markup(p.structured("reply_markup"))

@@ -13,6 +13,14 @@ from typing import Any
 
 BOT_ID = 1000001
 
+FILE_KINDS = ("photo", "document", "voice", "video", "video_note", "audio", "animation")
+"""Message kinds that carry one file, under the field of the same name (``photo`` as a list of sizes)."""
+CAPTION_KINDS = ("photo", "document", "voice", "video", "audio", "animation")
+"""File kinds that may have a caption (a video note never has one)."""
+TYPE_NAMES = {"photo": "Photo", "document": "Document", "voice": "Voice", "video": "Video",
+              "video_note": "VideoNote", "audio": "Audio", "animation": "Animation", "sticker": "Sticker"}
+"""How Telegram names file types in "can't use file of type X as Y"."""
+
 
 @dataclass
 class UserInfo:
@@ -68,6 +76,7 @@ class StoredFile:
     filename: str | None = None
     mime_type: str | None = None
     url: str | None = None  # sent by URL: the sandbox never fetches it
+    type: str | None = None  # the message kind it was sent as: a file id is reusable only as that kind
 
     @property
     def file_path(self) -> str:
@@ -101,7 +110,7 @@ class Message:
     from_bot: bool
     sender: UserInfo
     chat: ChatInfo
-    kind: str = "text"  # text | photo | document | sticker | other
+    kind: str = "text"  # text | a FILE_KINDS kind | sticker | location | contact | other
     text: str = ""  # plain text (caption for media)
     html: str = ""  # exactly what the bot sent, before parse_mode was applied
     parse_mode: str | None = None
@@ -131,7 +140,7 @@ class Message:
 
     @property
     def caption(self) -> str | None:
-        return self.text if self.kind in ("photo", "document") else None
+        return self.text if self.kind in CAPTION_KINDS else None
 
     @property
     def edited(self) -> bool:
@@ -183,24 +192,10 @@ class Message:
             data["text"] = self.text
             if self.entities:
                 data["entities"] = self.entities
-        elif self.kind in ("photo", "document"):
+        elif self.kind in FILE_KINDS:
             assert self.file is not None
-            if self.kind == "photo":
-                data["photo"] = [{**self.file.to_api(), "width": 0, "height": 0}]
-            else:
-                doc = self.file.to_api()
-                doc.update(
-                    {
-                        k: v
-                        for k, v in (
-                            ("file_name", self.file.filename),
-                            ("mime_type", self.file.mime_type),
-                        )
-                        if v
-                    }
-                )
-                data["document"] = doc
-            if self.text:
+            data.update(self._file_fields())
+            if self.text and self.kind in CAPTION_KINDS:
                 data["caption"] = self.text
                 if self.entities:
                     data["caption_entities"] = self.entities
@@ -210,6 +205,25 @@ class Message:
             data["has_protected_content"] = True
         data.update(self.extra)
         return data
+
+    def _file_fields(self) -> dict[str, Any]:
+        """The file under its kind's field, with the extra fields Telegram always sends for that kind."""
+        assert self.file is not None
+        stored = self.file.to_api()
+        if self.kind == "photo":
+            return {"photo": [{**stored, "width": 0, "height": 0}]}
+        named = {k: v for k, v in (("file_name", self.file.filename), ("mime_type", self.file.mime_type)) if v}
+        if self.kind == "video_note":
+            return {"video_note": {**stored, "length": 240, "duration": 1}}
+        if self.kind == "voice":  # a voice note has no file name
+            return {"voice": {**stored, "duration": 1, **{k: v for k, v in named.items() if k == "mime_type"}}}
+        if self.kind == "audio":
+            return {"audio": {**stored, "duration": 1, **named}}
+        if self.kind in ("video", "animation"):
+            media = {**stored, "width": 0, "height": 0, "duration": 1, **named}
+            # Telegram sends an animation (GIF) as a document too, for clients that predate animations
+            return {self.kind: media, **({"document": {**stored, **named}} if self.kind == "animation" else {})}
+        return {"document": {**stored, **named}}
 
     def summary(self) -> dict[str, Any]:
         """A JSON-friendly view for the control API and for failure messages."""

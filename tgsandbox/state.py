@@ -257,9 +257,10 @@ class SandboxState:
         filename: str | None = None,
         mime_type: str | None = None,
         url: str | None = None,
+        type: str | None = None,
     ) -> StoredFile:
         number = next(self._ids)
-        stored = StoredFile(f"SBXFILE{number:08d}", f"sbx{number}", data, filename, mime_type, url)
+        stored = StoredFile(f"SBXFILE{number:08d}", f"sbx{number}", data, filename, mime_type, url, type)
         self.files[stored.file_id] = stored
         return stored
 

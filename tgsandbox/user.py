@@ -195,7 +195,8 @@ class SandboxUser(ChatView):
         return self._post(self._chat(chat), text=text, entities=entities, reply_to_message_id=reply_to)
 
     async def send_sticker(self, emoji: str = "\N{THUMBS UP SIGN}", *, chat: ChatRef = None) -> Message:
-        stored = self.core.state.store_file(b"RIFF-sticker", filename="sticker.webp", mime_type="image/webp")
+        stored = self.core.state.store_file(b"RIFF-sticker", filename="sticker.webp", mime_type="image/webp",
+                                           type="sticker")
         sticker = {
             **stored.to_api(),
             "type": "regular",
@@ -213,9 +214,10 @@ class SandboxUser(ChatView):
         caption: str | None = None,
         *,
         chat: ChatRef = None,
+        album: str | None = None,
     ) -> Message:
-        stored = self.core.state.store_file(data, filename="photo.jpg", mime_type="image/jpeg")
-        return self._post(self._chat(chat), kind="photo", text=caption or "", file=stored)
+        """A photo; ``album`` is a media group id shared by the photos sent together."""
+        return self._send_file("photo", data, "photo.jpg", "image/jpeg", caption, chat, album)
 
     async def send_document(
         self,
@@ -226,15 +228,63 @@ class SandboxUser(ChatView):
         *,
         chat: ChatRef = None,
     ) -> Message:
-        stored = self.core.state.store_file(data, filename=filename, mime_type=mime_type)
-        return self._post(self._chat(chat), kind="document", text=caption or "", file=stored)
+        return self._send_file("document", data, filename, mime_type, caption, chat)
+
+    async def send_voice(self, data: bytes = b"OggS-voice", caption: str | None = None, *,
+                         chat: ChatRef = None) -> Message:
+        """A voice note recorded in the app (it may have a caption)."""
+        return self._send_file("voice", data, None, "audio/ogg", caption, chat)
+
+    async def send_audio(self, data: bytes = b"ID3-audio", caption: str | None = None, *,
+                         chat: ChatRef = None) -> Message:
+        """An audio file (music, a recording from another app)."""
+        return self._send_file("audio", data, "recording.mp3", "audio/mpeg", caption, chat)
+
+    async def send_video(self, data: bytes = b"\x00\x00\x00\x18ftypmp42", caption: str | None = None, *,
+                         chat: ChatRef = None, album: str | None = None) -> Message:
+        return self._send_file("video", data, "video.mp4", "video/mp4", caption, chat, album)
+
+    async def send_video_note(self, data: bytes = b"\x00\x00\x00\x18ftypmp42", *, chat: ChatRef = None) -> Message:
+        """A round video message: never a caption."""
+        return self._send_file("video_note", data, None, "video/mp4", None, chat)
+
+    async def send_animation(self, caption: str | None = None, *, chat: ChatRef = None) -> Message:
+        """A GIF (Telegram sends it as an animation, and as a document for old clients)."""
+        return self._send_file("animation", b"GIF89a", "funny.gif.mp4", "video/mp4", caption, chat)
+
+    async def send_location(self, latitude: float = 40.4168, longitude: float = -3.7038, *,
+                            chat: ChatRef = None) -> Message:
+        location = {"latitude": latitude, "longitude": longitude}
+        return self._post(self._chat(chat), kind="location", extra={"location": location})
+
+    async def send_contact(self, phone_number: str = "+1 555 010 0000", first_name: str = "Alex", *,
+                           chat: ChatRef = None) -> Message:
+        contact = {"phone_number": phone_number, "first_name": first_name}
+        return self._post(self._chat(chat), kind="contact", extra={"contact": contact})
+
+    def _send_file(self, kind: str, data: bytes, filename: str | None, mime_type: str, caption: str | None,
+                   chat: ChatRef, album: str | None = None) -> Message:
+        stored = self.core.state.store_file(data, filename=filename, mime_type=mime_type, type=kind)
+        extra = {"media_group_id": album} if album else {}
+        return self._post(self._chat(chat), kind=kind, text=caption or "", file=stored, extra=extra)
 
     async def edit_text(self, message_id: int, new_text: str, *, chat: ChatRef = None) -> Message:
         """Edit one of this user's own text messages: the bot receives an edited_message."""
         target = self._chat(chat).messages.get(message_id)
         if target is None or target.from_bot or target.sender.id != self.user.id or target.kind != "text":
             raise ValueError(f"message {message_id} is not a text message of user {self.user.id}")
+        return self._edited(target, new_text)
+
+    async def edit_caption(self, message_id: int, new_caption: str, *, chat: ChatRef = None) -> Message:
+        """Edit the caption of one of this user's own photos, videos, files...: an edited_message."""
+        target = self._chat(chat).messages.get(message_id)
+        if target is None or target.from_bot or target.sender.id != self.user.id or target.caption is None:
+            raise ValueError(f"message {message_id} is not a captionable message of user {self.user.id}")
+        return self._edited(target, new_caption)
+
+    def _edited(self, target: Message, new_text: str) -> Message:
         target.text = target.html = new_text
+        target.entities = []
         self.core.state.record_edit(target, "user")
         self.core.state.updates.push("edited_message", target.to_api())
         return target

@@ -14,7 +14,7 @@ Delivery guarantee: the two escalation rows are created ``sending`` (claimed
 by this process) before the first network call. A send that fails (429, 5xx,
 timeout, network) puts its row back to ``pending`` with a short retry time
 and pokes the dispatcher, whose ``escalation`` sender repeats it until it is
-delivered (``jobs.policy.ESCALATION_KINDS`` never give up; misfire never
+delivered (``jobs.policy.UNTIL_DELIVERED_KINDS`` never give up; misfire never
 skips them; pause and quiet hours do not apply to them). A crash between
 commit and send leaves the rows ``sending``; the dispatcher's orphan recovery
 requeues them (at-least-once: a duplicate "call your provider" beats none).

@@ -1,7 +1,8 @@
 """Typed words: a check-in's optional note, and anything a patient writes outside a conversation.
 
 A patient may write "my lips are swelling and I can't breathe" at any time,
-not only when asked. Such text is triaged by the same rules as the buttons
+not only when asked, or put it in a photo's caption (``read_words`` serves
+both, see ``bot.checkins.media``). Such text is triaged by the same rules as the buttons
 (``checkin_outcome``), in the patient's language, and gets the same outcomes.
 When the wording was vague ("the knee feels a bit warm"), the sign still
 counts at its full level (escalate when in doubt) and the patient is asked
@@ -11,9 +12,10 @@ passed to staff, it never withdraws an alert.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -28,8 +30,8 @@ from bot.core import audit, chat_state, patients
 from bot.core.logging import bind_patient, get_logger
 from bot.core.models import ChatState, CheckIn, Patient
 from bot.core.services import Services, services
-from bot.core.triage_wordings import clinic_wordings, every_clinic_wordings
-from bot.domain.triage import Level, Report, Sign, TriageResult, triage
+from bot.core.triage_wordings import clinic_wordings, urgent_by_any_clinic
+from bot.domain.triage import Level, Sign, TriageResult
 from bot.domain.triage_text import read_text
 from bot.ptb.chat import reply_language
 
@@ -80,6 +82,14 @@ async def _close_message(svc: Services, context: ContextTypes.DEFAULT_TYPE, chec
         log.info("checkin_edit_failed", error=type(exc).__name__)
 
 
+@dataclass(frozen=True)
+class Heard:
+    """What became of a patient's words: the report stored and its level (both ``None`` for a question)."""
+
+    checkin_id: int | None
+    level: Level | None
+
+
 async def on_free_text(update: Update, context: ContextTypes.DEFAULT_TYPE, _state: ChatState | None) -> None:
     """Text outside any conversation: a report to triage, or a friendly pointer."""
     message = update.effective_message
@@ -95,14 +105,27 @@ async def on_free_text(update: Update, context: ContextTypes.DEFAULT_TYPE, _stat
         await message.reply_html(svc.text(_unenrolled_reply(svc, text, language), language))
         return
     bind_patient(patient.clinic_id, patient.label)
+    if await read_words(svc, context, message, patient, text) is None:
+        clinic = svc.clinics.get(patient.clinic_id)
+        await message.reply_html(Texts(svc, clinic, patient.language)("free_text_general", **contact_params(clinic)))
+
+
+async def read_words(svc: Services, context: ContextTypes.DEFAULT_TYPE, message: Message, patient: Patient,
+                     text: str) -> Heard | None:
+    """Triage an enrolled patient's words and answer them: every typed message and every caption.
+
+    Stores the report, replies with its outcome (urgent and emergency through
+    the escalation outbox) and asks the follow-up question for doubtful signs.
+    ``None`` when the words report nothing and ask nothing the bot can read:
+    the caller chooses that reply.
+    """
     t = Texts(svc, svc.clinics.get(patient.clinic_id), patient.language)
     reading = read_text(text, patient.language, clinic_wordings(t.clinic))
     if not reading.says_anything:
-        await message.reply_html(t("free_text_general", **contact_params(t.clinic)))
-        return
+        return None
     if reading.asks_when_to_call and not reading.reports_something:
         await message.reply_html(t.when_to_call())  # a question about "what if": guidance, no report, no alert
-        return
+        return Heard(None, None)
     checkin_id, result = await _store_report(svc, patient, text)
     lead = t("free_text_ok") if not result.signs else t("free_text_thanks")
     await checkin_outcome.respond(svc, context.bot, checkin_id, patient, result, lead=lead)
@@ -110,6 +133,7 @@ async def on_free_text(update: Update, context: ContextTypes.DEFAULT_TYPE, _stat
         await message.reply_html(t.when_to_call())
     if result.needs_follow_up:
         await _ask_follow_up(svc, context, patient, checkin_id, list(result.doubtful_signs or result.signs))
+    return Heard(checkin_id, result.level)
 
 
 async def _store_report(svc: Services, patient: Patient, text: str) -> tuple[int, TriageResult]:
@@ -189,5 +213,5 @@ async def _tell_staff(svc: Services, context: ContextTypes.DEFAULT_TYPE, patient
 
 def _unenrolled_reply(svc: Services, text: str, language: str) -> str:
     """Someone with no live enrolment (never enrolled, or stopped): an emergency pointer if it sounds urgent."""
-    result = triage(Report(text=text, language=language), wordings=every_clinic_wordings(svc.clinics))
-    return "common.red_flag_no_patient" if result.level.at_least(Level.URGENT) else "common.not_understood"
+    urgent = urgent_by_any_clinic(svc.clinics, text, language)
+    return "common.red_flag_no_patient" if urgent else "common.not_understood"

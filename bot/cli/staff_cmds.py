@@ -177,6 +177,8 @@ def timeline_lines(found: Timeline, clinic: Clinic) -> str:
             text = f"session {item.number}  {item.status}"
         elif isinstance(item, staff_views.CheckInView):
             text = f"{item.kind}  " + _answers(item)
+        elif isinstance(item, staff_views.MediaView):
+            text = f"{item.kind} sent  " + (f"caption={item.caption_level}" if item.caption_level else "no caption")
         else:
             state = "open" if item.open else f"acknowledged {local(item.acknowledged_at, clinic)}"
             text = f"alert  {item.level}  {','.join(item.signs) or '-'}  {state}"

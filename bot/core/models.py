@@ -1,8 +1,9 @@
 """Database tables (SQLModel). All datetimes are stored as UTC.
 
-Patient-identifying values (Telegram ids, names, free-text notes) live only in
-``patient``, ``chat_state`` and ``check_in.note`` so that erasure (/delete) has
-a short, testable list of places to clear.
+Patient-identifying values (Telegram ids, names, free-text notes, what they
+sent with a photo and its Telegram file id) live only in ``patient``,
+``chat_state``, ``check_in.note`` and ``patient_media`` so that erasure
+(/delete) has a short, testable list of places to clear.
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ class MessageKind(StrEnum):
     REALERT = "realert"
     DIGEST = "digest"
     ESCALATION = "escalation"  # an urgent/emergency message (patient or staff) until delivered
+    RELAY = "relay"  # a patient's photo, voice note, video or file passed on to the staff chat
 
 
 class MessageStatus(StrEnum):
@@ -213,6 +215,27 @@ class Alert(SQLModel, table=True):
     realert_count: int = 0
     last_posted_at: datetime | None = _ts()
     patient_notified_at: datetime | None = _ts()
+
+
+class PatientMedia(SQLModel, table=True):
+    """A photo, voice note, video or file a patient sent, passed on to the staff chat.
+
+    Only Telegram's file id is kept (the relay re-sends it if the first try
+    fails), never the content: nothing a patient sends is downloaded.
+    """
+
+    __tablename__ = "patient_media"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    clinic_id: str = Field(max_length=32)
+    kind: str = Field(max_length=16)  # photo, video, video_note, voice, audio, document
+    file_id: str = Field(max_length=255)
+    album: str | None = Field(default=None, max_length=64)  # Telegram's media group id (photos sent together)
+    caption: str | None = Field(default=None, max_length=1024)  # the words sent with it, shown to staff
+    check_in_id: int | None = Field(default=None, foreign_key="check_in.id")  # the report its caption made
+    caption_level: str | None = Field(default=None, max_length=16)  # its triage; None: no caption
+    received_at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
 class ChatState(SQLModel, table=True):

@@ -53,7 +53,8 @@ FOLLOWUP = "followup"
 REALERT = "realert"
 DIGEST = "digest"
 ESCALATION = "escalation"
-KINDS = frozenset({REMINDER, CHECKIN, NUDGE, FOLLOWUP, REALERT, DIGEST, ESCALATION})
+RELAY = "relay"
+KINDS = frozenset({REMINDER, CHECKIN, NUDGE, FOLLOWUP, REALERT, DIGEST, ESCALATION, RELAY})
 """Same values as ``bot.core.models.MessageKind``; kept here so the domain imports no DB code."""
 
 MAX_KEY_LENGTH = 96  # ScheduledMessage.dedupe_key column width

@@ -13,6 +13,7 @@ after it started) or add noise, so each kind has its own limit:
 | followup | ≤ 7 days late                          | > 7 days late                      |
 | realert  | always (escalations are never dropped) | never                              |
 | escalation | always (urgent patient/staff messages) | never                            |
+| relay    | always (what a patient sent, for staff) | never                             |
 | digest   | ≤ 12 h late                            | > 12 h late                        |
 
 ``late_limit`` defaults to 12 hours (the clinic's ``timing.checkin_late_limit``
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.message_plan import CHECKIN, DIGEST, ESCALATION, FOLLOWUP, KINDS, NUDGE, REALERT, REMINDER
+from bot.domain.message_plan import CHECKIN, DIGEST, ESCALATION, FOLLOWUP, KINDS, NUDGE, REALERT, RELAY, REMINDER
 from bot.domain.schedule import require_utc
 
 DEFAULT_LATE_LIMIT = timedelta(hours=12)
@@ -93,7 +94,7 @@ def decide(
     require_utc(now, "now")
     if late_limit < timedelta(0):
         raise ValueError("late_limit must not be negative")
-    if kind in (REALERT, ESCALATION):
+    if kind in (REALERT, ESCALATION, RELAY):
         return Decision(Action.SEND, ALWAYS_SEND)
     if kind == REMINDER and session_at is not None:
         require_utc(session_at, "session_at")

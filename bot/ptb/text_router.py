@@ -20,8 +20,7 @@ from telegram.ext import BaseHandler, ContextTypes, MessageHandler, filters
 from bot.core import chat_state
 from bot.core.models import ChatState
 from bot.core.services import services
-from bot.core.triage_wordings import every_clinic_wordings
-from bot.domain.triage import Level, Report, triage
+from bot.core.triage_wordings import urgent_by_any_clinic
 from bot.ptb.chat import current_patient, reply_language
 
 
@@ -93,5 +92,4 @@ class TextRouter:
 def _sounds_urgent(text: str, state: ChatState, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """Red-flag wording typed at a prompt that expects something else (a date, a duration)."""
     language = str(state.data.get("language") or "en")
-    wordings = every_clinic_wordings(services(context).clinics)
-    return triage(Report(text=text, language=language), wordings=wordings).level.at_least(Level.URGENT)
+    return urgent_by_any_clinic(services(context).clinics, text, language)

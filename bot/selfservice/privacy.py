@@ -7,7 +7,8 @@ and erase.
 Deletion policy (documented in docs/ARCHITECTURE.md, "Privacy"):
 
 - Erased outright: check-ins (answers, notes, signs), alerts, scheduled
-  messages, sessions, courses and the chat's conversation state.
+  messages, sessions, courses, the files the patient sent (Telegram file ids;
+  the bot never held their content) and the chat's conversation state.
 - Invites used by the patient stay (the clinic issued them and a used token
   must stay unusable) but lose their link to the patient.
 - The ``patient`` row becomes a tombstone: Telegram ids, name, language,
@@ -43,13 +44,15 @@ from bot.core.models import (
     Course,
     Invite,
     Patient,
+    PatientMedia,
     PatientStatus,
     ScheduledMessage,
     TreatmentSession,
 )
 
 EXPORT_FORMAT = "aftercare-export/1"
-ERASED_TABLES = frozenset({"alert", "check_in", "scheduled_message", "session", "course", "chat_state"})
+ERASED_TABLES = frozenset({"alert", "check_in", "scheduled_message", "session", "course", "chat_state",
+                           "patient_media"})
 DETACHED_TABLES = frozenset({"invite"})
 TOMBSTONE_TABLES = frozenset({"patient", "audit_event"})
 """Every table holding patient data is in one of these sets (a test checks new tables)."""
@@ -94,6 +97,7 @@ async def _enrolment(session: AsyncSession, patient: Patient) -> dict[str, Any]:
         "courses": courses,
         "check_ins": [_dump(c) for c in await _rows(session, CheckIn, CheckIn.patient_id == patient.id)],
         "alerts": alerts,
+        "media": [_dump(m) for m in await _rows(session, PatientMedia, PatientMedia.patient_id == patient.id)],
         "scheduled_messages": [_dump(m, "last_error") for m in
                                await _rows(session, ScheduledMessage, ScheduledMessage.patient_id == patient.id)],
         "invites": [_dump(i, "token_hash", "created_by") for i in
@@ -166,6 +170,7 @@ async def _erase_course_data(session: AsyncSession, patient_ids: list[int]) -> N
     course_ids = select(Course.id).where(col(Course.patient_id).in_(patient_ids))
     session_ids = select(TreatmentSession.id).where(col(TreatmentSession.course_id).in_(course_ids))
     await session.exec(delete(Alert).where(col(Alert.patient_id).in_(patient_ids)))
+    await session.exec(delete(PatientMedia).where(col(PatientMedia.patient_id).in_(patient_ids)))
     await session.exec(delete(CheckIn).where(col(CheckIn.patient_id).in_(patient_ids)))
     await session.exec(delete(ScheduledMessage).where(
         col(ScheduledMessage.patient_id).in_(patient_ids) | col(ScheduledMessage.session_id).in_(session_ids)))

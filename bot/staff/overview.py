@@ -16,7 +16,15 @@ from bot.core.charts import ChartLabels, render_chart
 from bot.staff import staff_views
 from bot.staff.access import Buttons, StaffTurn, joined
 from bot.staff.staff_actions import StaffError, label_of
-from bot.staff.staff_views import AlertView, CheckInView, PatientRow, SessionView, Timeline, TimelineEntry
+from bot.staff.staff_views import (
+    AlertView,
+    CheckInView,
+    MediaView,
+    PatientRow,
+    SessionView,
+    Timeline,
+    TimelineEntry,
+)
 from messages.render import Safe
 
 PAGE_SIZE = 8
@@ -150,7 +158,22 @@ def _entry_text(turn: StaffTurn, entry: TimelineEntry) -> str:
         return turn.t("timeline_session", when=when, number=item.number, status=status)
     if isinstance(item, CheckInView):
         return _checkin_text(turn, item, when)
+    if isinstance(item, MediaView):
+        return turn.t("timeline_media", when=when, what=Safe(media_sent(turn, item)),
+                      triage=Safe(media_triage(turn, item)))
     return _alert_text(turn, item, when)
+
+
+def media_sent(turn: StaffTurn, item: MediaView) -> str:
+    """"photo sent": what the patient sent, in the reader's words."""
+    return turn.t("media_sent", kind=turn.label_text("media_", item.kind))
+
+
+def media_triage(turn: StaffTurn, item: MediaView) -> str:
+    """What the bot made of the caption: its triage level, or that there was none to read."""
+    if item.caption_level is None:
+        return turn.t("media_not_read")
+    return turn.t("media_caption", level=turn.label_text("level_", item.caption_level))
 
 
 def _checkin_text(turn: StaffTurn, item: CheckInView, when: str) -> str:

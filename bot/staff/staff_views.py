@@ -24,7 +24,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.charts import ChartData, ChartLabels, ChartPoint, SessionMark, swelling_score
-from bot.core.models import Alert, CheckIn, Course, Patient, SessionStatus, TreatmentSession
+from bot.core.models import Alert, CheckIn, Course, Patient, PatientMedia, SessionStatus, TreatmentSession
 from bot.core.patients import LIVE_STATUSES
 
 UPCOMING = (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
@@ -133,10 +133,20 @@ class AlertView:
 
 
 @dataclass(frozen=True)
+class MediaView:
+    """A photo, voice note, video or file the patient sent; ``caption_level`` is ``None`` when no caption was read."""
+
+    id: int
+    at: datetime
+    kind: str
+    caption_level: str | None
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
-    kind: str  # "session" | "checkin" | "alert"
-    item: SessionView | CheckInView | AlertView
+    kind: str  # "session" | "checkin" | "alert" | "media"
+    item: SessionView | CheckInView | AlertView | MediaView
 
 
 @dataclass(frozen=True)
@@ -155,13 +165,15 @@ class Timeline:
     checkins: tuple[CheckInView, ...] = ()
     alerts: tuple[AlertView, ...] = ()
     created_at: datetime | None = field(default=None)
+    media: tuple[MediaView, ...] = ()
 
     def entries(self) -> list[TimelineEntry]:
-        """Sessions, check-ins and alerts merged in time order (a session before its check-ins)."""
+        """Sessions, check-ins, alerts and files merged in time order (a session before its check-ins)."""
         merged = [TimelineEntry(s.at, "session", s) for s in self.sessions]
         merged += [TimelineEntry(c.at, "checkin", c) for c in self.checkins]
         merged += [TimelineEntry(a.at, "alert", a) for a in self.alerts]
-        order = {"session": 0, "checkin": 1, "alert": 2}
+        merged += [TimelineEntry(m.at, "media", m) for m in self.media]
+        order = {"session": 0, "media": 1, "checkin": 2, "alert": 3}
         return sorted(merged, key=lambda entry: (entry.at, order[entry.kind]))
 
     def chart_points(self) -> list[ChartPoint]:
@@ -278,6 +290,7 @@ async def timeline(session: AsyncSession, clinic_id: str, label: str) -> Timelin
         area=course.area if course else None, planned_sessions=course.planned_sessions if course else 0,
         sessions=sessions, checkins=tuple(await _checkins(session, patient.id)),
         alerts=tuple(await _alerts(session, patient)), created_at=patient.created_at,
+        media=tuple(await _media(session, patient.id)),
     )
 
 
@@ -296,6 +309,11 @@ async def _checkins(session: AsyncSession, patient_id: int) -> list[CheckInView]
         if view.answered or view.status != "open":
             views.append(view)
     return sorted(views, key=lambda view: view.at)
+
+
+async def _media(session: AsyncSession, patient_id: int) -> list[MediaView]:
+    statement = select(PatientMedia).where(PatientMedia.patient_id == patient_id).order_by(col(PatientMedia.id))
+    return [MediaView(m.id or 0, m.received_at, m.kind, m.caption_level) for m in (await session.exec(statement)).all()]
 
 
 async def _alerts(session: AsyncSession, patient: Patient) -> list[AlertView]:

@@ -48,9 +48,17 @@ class Secrets:
     def free_text(self) -> str:
         return f"the knee feels a bit stiff this morning, free-{self.mark}"
 
+    @property
+    def caption(self) -> str:
+        return f"the knee is hot and red, caption-{self.mark}"
+
+    file_ids: list[str] = field(default_factory=list)  # Telegram's ids of the files the patient sent
+
     def forbidden(self) -> dict[str, str]:
+        files = {f"file id {n}": file_id for n, file_id in enumerate(self.file_ids)}
         return {"first name": self.first_name, "telegram user id": str(self.user_id),
-                "note marker": f"note-{self.mark}", "free-text marker": f"free-{self.mark}"}
+                "note marker": f"note-{self.mark}", "free-text marker": f"free-{self.mark}",
+                "caption marker": f"caption-{self.mark}", **files}
 
 
 @dataclass
@@ -143,6 +151,17 @@ async def stage_free_text(j: Journey) -> None:
     await j.user.wait_for_message(after=mark, timeout=WAIT)
 
 
+async def stage_media(j: Journey) -> None:
+    """A photo with a red flag in its caption and a voice note: triaged, passed on to staff, never logged."""
+    for send in (j.user.send_photo(caption=j.secrets.caption), j.user.send_voice()):
+        mark = j.user.mark()
+        sent = await send
+        j.secrets.file_ids.append(sent.file.file_id)
+        await j.user.wait_for_message(after=mark, timeout=WAIT)
+    staff_chat = j.harness.staff_group()
+    await staff_chat.wait_for_message(lambda m: m.kind == "voice", timeout=WAIT)
+
+
 async def stage_self_service(j: Journey) -> None:
     """What a patient can look at: status and history."""
     for command in ("/status", "/history"):
@@ -170,6 +189,7 @@ STAGES: list[tuple[Callable[[Journey], Awaitable[None]], tuple[str, ...], bool]]
     (stage_enrol, ("bot.enrolment.invites", "bot.enrolment.handlers", "tests.support.enrolment"), False),
     (stage_checkin, ("bot.checkins.handlers", "bot.courses.course_ops", "jobs.dispatcher"), True),
     (stage_free_text, (), False),
+    (stage_media, ("bot.checkins.media",), True),
     (stage_self_service, ("bot.selfservice.handlers",), True),
     (stage_export_and_delete, ("bot.selfservice.privacy_handlers",), True),  # last: it erases the patient
 ]
@@ -204,7 +224,7 @@ async def test_a_patients_words_name_and_id_never_reach_the_logs(tmp_path: Path)
             journey = Journey(harness, secrets, user)
             await _walk(journey)
 
-    assert "stage_free_text" in journey.done
+    assert "stage_free_text" in journey.done and "stage_media" in journey.done
     events = logs.events()
     assert any(e.get("event") == "bot_started" for e in events), "log capture is not working"
     assert all("level" in e and "timestamp" in e for e in events)

@@ -8,7 +8,16 @@ from datetime import UTC, datetime
 from sqlmodel import col, select
 
 from bot.core.db import Database
-from bot.core.models import AuditEvent, ChatState, CheckIn, Invite, Patient, PatientStatus, ScheduledMessage
+from bot.core.models import (
+    AuditEvent,
+    ChatState,
+    CheckIn,
+    Invite,
+    Patient,
+    PatientMedia,
+    PatientStatus,
+    ScheduledMessage,
+)
 from bot.selfservice import privacy
 from tests.support.factories import make_services
 from tests.support.selfservice_seed import NOTE, seed_patient
@@ -48,3 +57,34 @@ async def test_export_holds_every_enrolment_and_erase_leaves_a_tombstone(db: Dat
             ScheduledMessage.patient_id == other.patient.id))).all()
         assert kept
         assert await privacy.export_user(session, USER_ID, USER_ID, NOW) is None
+
+
+async def test_files_a_patient_sent_are_exported_and_erased(db: Database) -> None:
+    """The Telegram file ids of a patient's photos and voice notes, and their relays, go with /delete."""
+    services = make_services(db)
+    seeded = await seed_patient(services, user_id=USER_ID)
+    other = await seed_patient(services, user_id=USER_ID + 1)
+    async with db.session() as session:
+        for owner, checkin in ((seeded.patient, seeded.check_ins[1]), (other.patient, other.check_ins[1])):
+            media = PatientMedia(patient_id=owner.id or 0, clinic_id=owner.clinic_id, kind="photo",
+                                 file_id=f"FILE-{owner.label}-zq", check_in_id=checkin.id, caption_level="ok",
+                                 received_at=NOW)
+            session.add(media)
+            await session.flush()
+            session.add(ScheduledMessage(patient_id=owner.id, clinic_id=owner.clinic_id, kind="relay",
+                                         dedupe_key=f"relay:{media.id}", due_at=NOW, status="sent",
+                                         payload={"media_id": media.id}))
+    async with db.session() as session:
+        data = await privacy.export_user(session, USER_ID, USER_ID, NOW)
+    assert data is not None
+    [media] = data["enrolments"][0]["media"]
+    assert (media["kind"], media["caption_level"]) == ("photo", "ok")
+    assert media["file_id"] == f"FILE-{seeded.patient.label}-zq"
+
+    async with db.session() as session:
+        await privacy.erase_user(session, USER_ID, USER_ID, NOW)
+    async with db.session() as session:
+        left = (await session.exec(select(PatientMedia))).all()
+        assert [m.patient_id for m in left] == [other.patient.id]
+        relays = (await session.exec(select(ScheduledMessage).where(ScheduledMessage.kind == "relay"))).all()
+        assert [r.patient_id for r in relays] == [other.patient.id]

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 
 from bot.core.db import Database
 from bot.core.migrate import upgrade
-from bot.core.models import AuditEvent, ScheduledMessage, SessionStatus, TreatmentSession
+from bot.core.models import AuditEvent, PatientMedia, ScheduledMessage, SessionStatus, TreatmentSession
 from bot.wiring import main
 from tests.support.clinic import clinic_data, registry
 from tests.support.factories import make_services
@@ -50,6 +50,11 @@ async def _populate(url: str) -> Scenario:
             await add_checkin(db, scenario.patient, now + timedelta(hours=hours), soreness=soreness,
                               swelling=swelling, level="watch" if soreness > 5 else "ok", session_id=given.id)
         await add_alert(db, scenario.patient, now - timedelta(hours=1), signs=["fever"])
+        async with db.session() as session:
+            for kind, caption, level in (("photo", "hot and red", "urgent"), ("voice", None, None)):
+                session.add(PatientMedia(patient_id=scenario.patient.id or 0, clinic_id=scenario.patient.clinic_id,
+                                         kind=kind, file_id=f"FILE-{kind}", caption=caption, caption_level=level,
+                                         received_at=now - timedelta(minutes=30)))
         return scenario
     finally:
         await db.dispose()
@@ -123,6 +128,8 @@ def test_patient_prints_the_timeline_and_writes_the_chart(
     assert "flags: screen_allergy" in out
     assert out.count("checkin  soreness=") == 3
     assert "alert  urgent  fever  open" in out
+    assert "photo sent  caption=urgent" in out and "voice sent  no caption" in out
+    assert "hot and red" not in out and "FILE-" not in out
     assert "session 1  done" in out and "session 2  planned" in out
     assert "3 soreness and 2 swelling points, 1 sessions" in err
     with Image.open(io.BytesIO(chart.read_bytes())) as image:

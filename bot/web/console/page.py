@@ -28,7 +28,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core import audit
 from bot.core.clinic_config import Clinic
 from bot.core.services import Services
-from bot.staff.staff_views import CheckInView
+from bot.staff.staff_views import CheckInView, MediaView
 from bot.web.console.sessions import SessionCodec, StaffSession
 from bot.web.console.throttle import FailedSignIns
 from bot.web.server import WebContext
@@ -142,6 +142,17 @@ class Texts:
         if item.note:
             parts.append(self.staff("answer_note", value=item.note[:300]))
         return Markup(", ".join(parts)) if parts else self.staff("answer_none")
+
+
+    def media_sent(self, item: MediaView) -> Markup:
+        """"photo sent", as the Telegram timeline says it."""
+        return self.staff("media_sent", kind=Safe(self.named("media_", item.kind)))
+
+    def media_triage(self, item: MediaView) -> Markup:
+        """The triage of the caption sent with a file, or that the bot read none."""
+        if item.caption_level is None:
+            return self.staff("media_not_read")
+        return self.staff("media_caption", level=Safe(self.named("level_", item.caption_level)))
 
 
 class Console(Texts):
