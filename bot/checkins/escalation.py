@@ -18,6 +18,12 @@ delivered (``jobs.policy.UNTIL_DELIVERED_KINDS`` never give up; misfire never
 skips them; pause and quiet hours do not apply to them). A crash between
 commit and send leaves the rows ``sending``; the dispatcher's orphan recovery
 requeues them (at-least-once: a duplicate "call your provider" beats none).
+
+The immediate send waits at most ``IMMEDIATE_WAIT``: Telegram lets a group
+chat receive about 20 posts a minute, and PTB's rate limiter queues the rest.
+A burst of alerts must neither hold the update handler (and the patient's
+next message) nor keep a claim the dispatcher's orphan recovery would take for
+a crash; past the wait the row goes to the dispatcher like any failed send.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import TelegramError, TimedOut
 from telegram.ext import ExtBot
 
 from bot.checkins import alert_queries as alerts
@@ -48,6 +54,7 @@ from jobs.telegram_send import RetryPolicy, outcome_for_error
 
 log = get_logger("aftercare.escalation")
 IMMEDIATE_RETRIES = 1  # PTB's rate limiter may wait out one 429 before the outbox takes over
+IMMEDIATE_WAIT = 30.0  # seconds; well inside the dispatcher's claim lease (90 s)
 
 
 async def raise_alert(svc: Services, bot: Bot, checkin_id: int, level: Level, signs: Sequence[Sign]) -> int | None:
@@ -111,7 +118,7 @@ async def deliver_now(svc: Services, bot: Bot, row_id: int) -> bool:
             return False
         due = _due(row)
     try:
-        message_id = await send_escalation(svc, bot, due, rate_limit_args=IMMEDIATE_RETRIES)
+        message_id = await _send_within(svc, bot, due)
     except Exception as exc:  # every failure goes to the outbox; none may lose the escalation
         if not isinstance(exc, TelegramError):
             log.exception("escalation_send_failed", message=due.id)
@@ -121,6 +128,15 @@ async def deliver_now(svc: Services, bot: Bot, row_id: int) -> bool:
         await claims.finish(session, due, Outcome(MessageStatus.SENT, telegram_message_id=message_id),
                             svc.clock.now())
     return True
+
+
+async def _send_within(svc: Services, bot: Bot, due: Due) -> int:
+    """``send_escalation``, given up after ``IMMEDIATE_WAIT`` as a timeout (maybe sent: retried, at least once)."""
+    try:
+        return await asyncio.wait_for(send_escalation(svc, bot, due, rate_limit_args=IMMEDIATE_RETRIES),
+                                      IMMEDIATE_WAIT)
+    except TimeoutError:
+        raise TimedOut(f"no answer within {IMMEDIATE_WAIT:.0f}s; handed to the dispatcher") from None
 
 
 def _due(row: ScheduledMessage) -> Due:

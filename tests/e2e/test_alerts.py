@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.checkins import escalation
 from bot.core.models import MessageKind, MessageStatus, PatientStatus
 from tests.support.checkin_factories import (
     WAIT,
@@ -179,3 +180,21 @@ async def test_spanish_free_text_is_read_and_answered_in_spanish(h: Harness) -> 
     told = await scene.user.wait_for_message("911", timeout=WAIT)
     assert told.text.startswith("🚨 Llame al 911 ahora.")
     assert [a.level for a in await alerts_of(h, scene.patient)] == ["emergency"]
+
+
+async def test_a_staff_post_stuck_behind_the_chat_limit_is_handed_to_the_dispatcher(
+    scene: Scene, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The update handler stops waiting for the staff post (PTB queues group posts at ~20 a minute);
+    the dispatcher, which keeps its claims alive, delivers it, once."""
+    monkeypatch.setattr(escalation, "IMMEDIATE_WAIT", 0.5)
+    scene.harness.sandbox.inject("timeout", method="sendMessage", chat_id=scene.staff_chat.id, delay=5.0)
+    await scene.user.send_text("I have a fever and pus from the knee")
+    await scene.user.wait_for_message("contact your provider today", timeout=WAIT)
+    alert = await scene.staff_chat.wait_for_message("URGENT", timeout=WAIT)
+    assert "fever" in alert.text
+    await asyncio.sleep(1.0)  # a second post, if any, would arrive by now
+    posts = [m for m in scene.staff_chat.messages() if "URGENT" in m.text and "Not acknowledged yet" not in m.text]
+    assert len(posts) == 1
+    rows = [r for r in await messages_of(scene.harness.db) if r.kind == MessageKind.ESCALATION]
+    assert {r.status for r in rows} == {MessageStatus.SENT} and max(r.attempts for r in rows) == 2
