@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from telegram.ext import BaseHandler
 
-from bot.checkins import escalation, media, notes, relay
+from bot.checkins import alert_buttons, escalation, media, notes, relay
 from bot.checkins import handlers as checkin_handlers
 from bot.checkins import senders as checkin_senders
 from bot.checkins.queries import NOTE_FLOW
@@ -83,7 +83,9 @@ def handlers(declared: list[Command]) -> list[BaseHandler[Any, Any, Any]]:
         *enrolment_handlers.buttons(),
         *reminder_handlers.buttons(),
         *checkin_handlers.buttons(),
+        *alert_buttons.buttons(),
         *selfservice_handlers.buttons(),
+        *alert_buttons.handlers(),
         *text_router().handlers(),
         *media.media_handlers(),
         *fallbacks.handlers(),

@@ -1,17 +1,22 @@
 """The staff chat's Acknowledge button: who took an alert, and when, on every copy of it.
 
 Only the clinic's staff (``clinic.staff.user_ids``) may acknowledge; anyone
-else in the group gets a neutral refusal and an audit event. The first press
+else in the group gets a neutral refusal and an audit event, and a staff
+member whose role is ``viewer`` is told their role only reads. The first press
 wins (a conditional UPDATE); later presses are told who already has it. An
 acknowledgement stops the re-alerts and edits every post of the alert to
 show the name and time, so nobody in the chat picks it up twice.
+
+``refresh_posts`` is that edit for every step of handling (acknowledged,
+taken, resolved): the posts show the alert's state and the buttons that still
+apply, whichever surface (chat or console) took the step.
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from telegram import CallbackQuery, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
@@ -45,17 +50,21 @@ async def on_acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer(svc.text("common.expired_button", language))
         return
     if not clinic.is_staff(query.from_user.id):
-        await _refuse(svc, query, alert, clinic)
+        await refuse_outsider(svc, query, alert, clinic)
+        return
+    if not clinic.can_act(query.from_user.id):
+        await refuse_viewer(svc, query, alert, clinic, "acknowledge")
         return
     now = svc.clock.now()
     async with svc.db.session() as session:
-        won = await alerts.acknowledge(session, alert.id or 0, query.from_user.id, now)
+        won = await alerts.acknowledge(session, alert.id or 0, query.from_user.id, now, query.from_user.full_name)
         if won:
             await alerts.cancel_pending_realerts(session, alert.id or 0)
             patient = await session.get(Patient, alert.patient_id)
             audit.record(session, "alert_acknowledged", clinic_id=clinic.id,
                          patient_label=patient.label if patient else None,
-                         actor=audit.staff_actor(query.from_user.id), alert=alert.id, alert_level=alert.level)
+                         actor=audit.staff_actor(query.from_user.id), alert=alert.id, alert_level=alert.level,
+                         channel="telegram")
         fresh = await alerts.get(session, alert.id or 0)
     if not won:
         at = fresh.acknowledged_at if fresh is not None and fresh.acknowledged_at else now
@@ -66,7 +75,17 @@ async def on_acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await show_acknowledged(svc, context, alert.id or 0, Acknowledgement(query.from_user.full_name, now))
 
 
-async def _refuse(svc: Services, query: CallbackQuery, alert: Alert, clinic: Clinic) -> None:
+async def refuse_viewer(svc: Services, query: CallbackQuery, alert: Alert, clinic: Clinic, action: str) -> None:
+    """Staff with the ``viewer`` role read alerts but do not act on them: say so, and audit it."""
+    async with svc.db.session() as session:
+        audit.record(session, "alert_action_refused", clinic_id=clinic.id,
+                     actor=audit.staff_actor(query.from_user.id), level="warning", alert=alert.id,
+                     action=action, reason="viewer", channel="telegram")
+    await query.answer(svc.text("alerts.viewer_refused", alert_texts.staff_language(clinic), clinic),
+                       show_alert=True)
+
+
+async def refuse_outsider(svc: Services, query: CallbackQuery, alert: Alert, clinic: Clinic) -> None:
     """Not staff: a neutral answer for them, an audit event for the clinic."""
     async with svc.db.session() as session:
         audit.record(session, "alert_ack_refused", clinic_id=clinic.id, actor=f"telegram:{query.from_user.id}",
@@ -78,24 +97,30 @@ async def _refuse(svc: Services, query: CallbackQuery, alert: Alert, clinic: Cli
 async def show_acknowledged(
     svc: Services, context: ContextTypes.DEFAULT_TYPE, alert_id: int, ack: Acknowledgement
 ) -> None:
-    """Edit every staff post of the alert: the summary, who acknowledged it and when, no button."""
+    """Edit every staff post of the alert: the summary, who acknowledged it and when."""
+    await refresh_posts(svc, context.bot, alert_id, ack)
+
+
+async def refresh_posts(svc: Services, bot: Bot, alert_id: int, ack: Acknowledgement | None = None) -> None:
+    """Edit every staff post of the alert to its stored state, with the buttons that still apply."""
     async with svc.db.session() as session:
         alert = await alerts.get(session, alert_id)
         posts = await alerts.staff_posts(session, alert_id)
         text = await alert_texts.staff_text(session, svc, alert, acknowledged=ack) if alert else None
     clinic = svc.clinics.get(alert.clinic_id) if alert is not None else None
-    if text is None or clinic is None:
+    if text is None or clinic is None or alert is None:
         return
+    keyboard = alert_texts.alert_keyboard(svc, clinic, alert)
     for post in posts:
-        await _edit(context, clinic.staff.chat_id, post.telegram_message_id or 0, text)
+        await _edit(bot, clinic.staff.chat_id, post.telegram_message_id or 0, text, keyboard)
 
 
-async def _edit(context: ContextTypes.DEFAULT_TYPE, chat_id: int, message_id: int, text: str) -> None:
+async def _edit(bot: Bot, chat_id: int, message_id: int, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
     """Best effort, one wait for a 429: the acknowledgement itself is already stored."""
     for _ in range(2):
         try:
-            await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
-                                                parse_mode=ParseMode.HTML, reply_markup=None)
+            await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id,
+                                        parse_mode=ParseMode.HTML, reply_markup=keyboard)
             return
         except RetryAfter as exc:
             retry = exc.retry_after

@@ -43,20 +43,21 @@ async def checkin_of(session: AsyncSession, alert: Alert) -> CheckIn | None:
     return await session.get(CheckIn, alert.check_in_id) if alert.check_in_id else None
 
 
-async def acknowledge(session: AsyncSession, alert_id: int, user_id: int, at: datetime) -> bool:
+async def acknowledge(session: AsyncSession, alert_id: int, user_id: int, at: datetime,
+                      name: str | None = None) -> bool:
     """Record the acknowledgement; False if someone else got there first (double press, two staff)."""
     statement = (
         update(Alert)
         .where(col(Alert.id) == alert_id)
         .where(col(Alert.acknowledged_at).is_(None))
-        .values(acknowledged_by=user_id, acknowledged_at=at)
+        .values(acknowledged_by=user_id, acknowledged_at=at, acknowledged_name=name)
     )
     result = await session.exec(statement)
     return bool(result.rowcount)
 
 
 async def cancel_pending_realerts(session: AsyncSession, alert_id: int) -> None:
-    """An acknowledged alert is not repeated."""
+    """An acknowledged (taken, resolved) alert is not repeated."""
     statement = (
         update(ScheduledMessage)
         .where(col(ScheduledMessage.dedupe_key).startswith(prefix(alert_id) + REALERT))

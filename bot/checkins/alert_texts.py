@@ -1,5 +1,9 @@
 """The words of an escalation: the patient's "contact your provider / call 911" and the staff alert.
 
+The staff alert also shows where handling stands (acknowledged, taken,
+resolved with its outcome, by whom and when) and offers only the buttons that
+still apply, so every post of it can be edited to the same state.
+
 Texts are rendered from the database at send time, never stored in a
 ``ScheduledMessage`` payload: the staff summary carries health data (answers,
 the patient's own words), and erasing a patient must not leave copies of it
@@ -20,10 +24,17 @@ from bot.checkins.queries import CheckInKind
 from bot.checkins.views import Texts, area_name, button_answers, contact_params, known_signs
 from bot.core.callbacks import Action, encode
 from bot.core.clinic_config import Clinic
-from bot.core.models import Alert, CheckIn, Patient
+from bot.core.models import Alert, AlertOutcome, CheckIn, Patient
 from bot.core.services import Services
 from bot.domain.triage import Level
 from messages.render import Safe, format_clock
+
+TAKE = "take"
+RESOLVE = "res"
+OUTCOME = "out"
+SKIP = "skip"
+CANCEL = "no"
+"""Operations of ``1:alert:<op>:<alert id>[:<outcome>]`` (the staff chat's Take and Resolve buttons)."""
 
 
 @dataclass(frozen=True)
@@ -42,9 +53,53 @@ def staff_language(clinic: Clinic | None) -> str:
     return clinic.default_language if clinic is not None else "en"
 
 
-def ack_keyboard(svc: Services, clinic: Clinic | None, alert_id: int) -> InlineKeyboardMarkup:
-    label = svc.text("alerts.ack_button", staff_language(clinic), clinic)
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=encode(Action.ACK_ALERT, alert_id))]])
+def alert_keyboard(svc: Services, clinic: Clinic | None, alert: Alert) -> InlineKeyboardMarkup | None:
+    """What can still be done: Acknowledge (until someone did), Take (until taken), Resolve (until resolved)."""
+    if alert.resolved_at is not None:
+        return None
+    language = staff_language(clinic)
+    alert_id = alert.id or 0
+
+    def button(key: str, data: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(svc.text(f"alerts.{key}", language, clinic), callback_data=data)
+
+    row = []
+    if alert.acknowledged_at is None:
+        row.append(button("ack_button", encode(Action.ACK_ALERT, alert_id)))
+    if alert.taken_at is None:
+        row.append(button("take_button", encode(Action.ALERT, TAKE, alert_id)))
+    row.append(button("resolve_button", encode(Action.ALERT, RESOLVE, alert_id)))
+    return InlineKeyboardMarkup([row])
+
+
+def outcome_name(svc: Services, clinic: Clinic | None, outcome: str | None) -> str:
+    return svc.text(f"alerts.outcome_{outcome or AlertOutcome.NO_ACTION}", staff_language(clinic), clinic)
+
+
+def state_lines(svc: Services, alert: Alert, acknowledged: Acknowledgement | None = None) -> list[str]:
+    """Acknowledged / taken / resolved, by whom and when, as the staff chat shows them."""
+    clinic = svc.clinics.get(alert.clinic_id)
+    language = staff_language(clinic)
+    zone = clinic.tz if clinic is not None else ZoneInfo("UTC")
+    someone = svc.text("alerts.someone", language, clinic)
+
+    def line(key: str, name: str | None, at: datetime, **params: object) -> str:
+        return svc.text(f"alerts.{key}", language, clinic, name=name or someone,
+                        time=format_clock(at, zone, language), **params)
+
+    lines = []
+    if acknowledged is not None or alert.acknowledged_at is not None:
+        name = acknowledged.name if acknowledged is not None else alert.acknowledged_name
+        at = acknowledged.at if acknowledged is not None else alert.acknowledged_at
+        lines.append(line("acknowledged", name, at or alert.created_at))
+    if alert.taken_at is not None:
+        lines.append(line("taken", alert.taken_name, alert.taken_at))
+    if alert.resolved_at is not None:
+        lines.append(line("resolved", alert.resolved_name, alert.resolved_at,
+                          outcome=outcome_name(svc, clinic, alert.outcome)))
+        if alert.outcome_note:
+            lines.append(svc.text("alerts.resolved_note", language, clinic, value=alert.outcome_note[:500]))
+    return lines
 
 
 async def staff_text(
@@ -71,9 +126,7 @@ async def staff_text(
     advice_key = "advice_emergency" if alert.level == Level.EMERGENCY else "advice_urgent"
     advice = a(advice_key, emergency=clinic.emergency_number if clinic else "")
     lines.append(a("patient_told", advice=Safe(advice)))
-    if acknowledged is not None:
-        zone = clinic.tz if clinic is not None else ZoneInfo("UTC")
-        lines.append(a("acknowledged", name=acknowledged.name, time=format_clock(acknowledged.at, zone, language)))
+    lines += state_lines(svc, alert, acknowledged)
     return "\n".join(lines)
 
 

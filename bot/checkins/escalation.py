@@ -174,7 +174,7 @@ async def send_escalation(svc: Services, bot: Bot, due: Due, **extra: Any) -> in
         else:
             chat_id = clinic.staff.chat_id if clinic is not None else None
             text = await alert_texts.staff_text(session, svc, alert, realert=_realert_number(due))
-            keyboard = alert_texts.ack_keyboard(svc, clinic, alert.id or 0)
+            keyboard = alert_texts.alert_keyboard(svc, clinic, alert)
     if chat_id is None:
         raise LookupError(f"escalation {due.id} has no chat to go to")
     if not isinstance(bot, ExtBot):
@@ -212,7 +212,7 @@ async def send_realert(ctx: SendContext) -> SendResult:
         alert = await session.get(Alert, int(ctx.message.payload.get("alert_id", 0)))
         if alert is None:
             return Skipped("no_alert", cancel=True)
-        if alert.acknowledged_at is not None:
+        if alert.acknowledged_at is not None or alert.taken_at is not None or alert.resolved_at is not None:
             return Skipped("acknowledged", cancel=True)
     message_id = await send_escalation(ctx.services, ctx.bot, ctx.message)
     await _next_realert(ctx.services, alert.id or 0, _realert_number(ctx.message) or 1)
@@ -223,7 +223,7 @@ async def _next_realert(svc: Services, alert_id: int, number: int) -> None:
     async with svc.db.session() as session:
         alert = await session.get(Alert, alert_id)
         patient = await session.get(Patient, alert.patient_id) if alert is not None else None
-        if alert is None or patient is None or alert.acknowledged_at is not None:
+        if alert is None or patient is None or alert.acknowledged_at is not None or alert.resolved_at is not None:
             return
         alert.realert_count = max(alert.realert_count, number)
         clinic = svc.clinics.get(alert.clinic_id)

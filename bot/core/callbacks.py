@@ -32,6 +32,7 @@ class Action(StrEnum):
     CHECKIN = "ci"
     FOLLOWUP = "fu"
     ACK_ALERT = "ack"
+    ALERT = "alert"  # Take, Resolve, the outcome picked, Skip the note
     PAUSE = "pause"
     STOP = "stop"
     DELETE = "del"

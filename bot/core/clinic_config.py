@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -61,12 +62,47 @@ def _user_id(value: int) -> int:
     return value
 
 
+class Role(StrEnum):
+    """What a staff member may do: a clinician everything, a viewer only read."""
+
+    CLINICIAN = "clinician"
+    VIEWER = "viewer"
+
+
+def _entries_with_roles(data: Any) -> Any:
+    """``user_ids`` entries may be ``{id: 123, role: viewer}``: split them into ids and roles.
+
+    A plain number stays a clinician, so files written before roles existed
+    keep working. A bad role is one line naming the entry and the two roles.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("user_ids"), list):
+        return data
+    ids: list[Any] = []
+    roles: dict[Any, str] = {}
+    for index, entry in enumerate(data["user_ids"]):
+        if not isinstance(entry, dict):
+            ids.append(entry)
+            continue
+        unknown = sorted(set(entry) - {"id", "role"})
+        if unknown or "id" not in entry:
+            raise ValueError(f"user_ids[{index}]: write a number, or {{id: <number>, role: clinician|viewer}}")
+        role = entry.get("role", Role.CLINICIAN)
+        if role not in {r.value for r in Role}:
+            raise ValueError(f"user_ids[{index}].role: {role!r} is not a role (use clinician or viewer)")
+        ids.append(entry["id"])
+        roles[entry["id"]] = str(role)
+    return {**data, "user_ids": ids, "roles": {**data.get("roles", {}), **roles}}
+
+
 class Staff(_Strict):
-    """The staff group (a group or supergroup id is negative) and who may act as staff."""
+    """The staff group (a group or supergroup id is negative), who may act as staff, and in which role."""
 
     chat_id: int = Field(strict=True)
     user_ids: list[Annotated[int, Field(strict=True), AfterValidator(_user_id)]] = Field(min_length=1,
                                                                                           max_length=200)
+    roles: dict[int, Role] = Field(default_factory=dict)  # from ``{id:, role:}`` entries; absent: clinician
+
+    _split = model_validator(mode="before")(_entries_with_roles)
 
     @field_validator("chat_id")
     @classmethod
@@ -74,6 +110,9 @@ class Staff(_Strict):
         if value == 0 or abs(value) >= TELEGRAM_ID_LIMIT:
             raise ValueError(f"{value} is not a Telegram chat id (non-zero, within ±2^52)")
         return value
+
+    def role_of(self, user_id: int) -> Role:
+        return self.roles.get(user_id, Role.CLINICIAN)
 
 
 class SessionCount(_Strict):
@@ -236,6 +275,10 @@ class Clinic(_Strict):
 
     def is_staff(self, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.staff.user_ids
+
+    def can_act(self, user_id: int | None) -> bool:
+        """Staff who may change something (a clinician); a viewer only reads."""
+        return self.is_staff(user_id) and self.staff.role_of(user_id or 0) == Role.CLINICIAN
 
 
 class ClinicsFile(_Strict):

@@ -1,8 +1,9 @@
 """Database tables (SQLModel). All datetimes are stored as UTC.
 
 Patient-identifying values (Telegram ids, names, free-text notes, what they
-sent with a photo and its Telegram file id) live only in ``patient``,
-``chat_state``, ``check_in.note`` and ``patient_media`` so that erasure
+sent with a photo and its Telegram file id, staff notes on an alert and its
+outcome) live only in ``patient``, ``chat_state``, ``check_in.note``,
+``patient_media``, ``alert`` and ``alert_note`` so that erasure
 (/delete) has a short, testable list of places to clear.
 """
 
@@ -215,6 +216,38 @@ class Alert(SQLModel, table=True):
     realert_count: int = 0
     last_posted_at: datetime | None = _ts()
     patient_notified_at: datetime | None = _ts()
+    acknowledged_name: str | None = Field(default=None, max_length=128)
+    taken_by: int | None = _big()  # "assigned to me": who handles it (taking acknowledges too)
+    taken_name: str | None = Field(default=None, max_length=128)
+    taken_at: datetime | None = _ts()
+    resolved_by: int | None = _big()
+    resolved_name: str | None = Field(default=None, max_length=128)
+    resolved_at: datetime | None = _ts()
+    outcome: str | None = Field(default=None, max_length=16)  # AlertOutcome: health data, never logged
+    outcome_note: str | None = None  # staff's words on how it ended: health data, never logged
+    note_prompt_id: int | None = _big()  # the staff-chat message a reply to which is the outcome note
+
+
+class AlertOutcome(StrEnum):
+    """How staff closed an alert."""
+
+    CALLED = "called"  # called the patient
+    VISIT = "visit"  # advised a visit
+    EMERGENCY = "emergency"  # sent to emergency care
+    NO_ACTION = "no_action"  # no action needed
+
+
+class AlertNote(SQLModel, table=True):
+    """A staff note on an alert (several per alert): health data, erased with the patient, never logged."""
+
+    __tablename__ = "alert_note"
+
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    author_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    author_name: str | None = Field(default=None, max_length=128)
+    text: str
+    at: datetime = Field(sa_column=Column(UtcDateTime(), nullable=False))
 
 
 class PatientMedia(SQLModel, table=True):

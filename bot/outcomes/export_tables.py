@@ -24,7 +24,7 @@ from sqlmodel import col
 
 from bot.checkins.queries import CheckInKind
 from bot.core.clinic_config import Clinic
-from bot.core.models import Alert, CheckIn, Course, Patient, ScheduledMessage, TreatmentSession
+from bot.core.models import Alert, AlertNote, CheckIn, Course, Patient, ScheduledMessage, TreatmentSession
 from bot.outcomes.sql import seconds_between
 
 Cell = str | int | None
@@ -137,18 +137,23 @@ def followups(connection: Connection, clinic: Clinic) -> Table:
 
 
 def alerts(connection: Connection, clinic: Clinic) -> Table:
+    """Alerts and how staff handled them; the outcome kind, but never the staff's notes (free text)."""
     waited = seconds_between(col(Alert.acknowledged_at), col(Alert.created_at))
+    noted = select(AlertNote.id).where(col(AlertNote.alert_id) == col(Alert.id)).exists()
     query = (_select(Alert.id, Patient.label, Course.area, Alert.level, as_text(Alert.signs), Alert.check_in_id,
                     Alert.created_at, Alert.patient_notified_at, Alert.realert_count, Alert.acknowledged_at,
-                    Alert.acknowledged_by, waited)
+                    Alert.acknowledged_by, waited, Alert.taken_at, Alert.taken_by, Alert.resolved_at,
+                    Alert.resolved_by, Alert.outcome, col(Alert.outcome_note).is_not(None) | noted)
              .select_from(Alert).join(Patient, col(Patient.id) == col(Alert.patient_id))
              .outerjoin(Course, _course_of_patient())
              .where(col(Alert.clinic_id) == clinic.id).order_by(col(Alert.id)))
     rows = [(r[0], r[1], r[2], r[3], joined(r[4]), r[5], iso(r[6]), iso(r[7]), r[8], iso(r[9]),
-             staff_label(clinic, r[10]), r[11]) for r in _rows(connection, query)]
+             staff_label(clinic, r[10]), r[11], iso(r[12]), staff_label(clinic, r[13]), iso(r[14]),
+             staff_label(clinic, r[15]), r[16], "yes" if r[17] else "no") for r in _rows(connection, query)]
     return Table("alerts.csv", ("id", "patient", "area", "level", "signs", "check_in", "raised_at",
                                 "patient_told_at", "realerts", "acknowledged_at", "acknowledged_by",
-                                "seconds_to_acknowledge"), rows)
+                                "seconds_to_acknowledge", "taken_at", "taken_by", "resolved_at", "resolved_by",
+                                "outcome", "has_note"), rows)
 
 
 def export_tables(connection: Connection, clinic: Clinic) -> list[Table]:

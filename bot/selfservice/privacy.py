@@ -6,7 +6,8 @@ and erase.
 
 Deletion policy (documented in docs/ARCHITECTURE.md, "Privacy"):
 
-- Erased outright: check-ins (answers, notes, signs), alerts, scheduled
+- Erased outright: check-ins (answers, notes, signs), alerts (with staff notes
+  and outcome), scheduled
   messages, sessions, courses, the files the patient sent (Telegram file ids;
   the bot never held their content) and the chat's conversation state.
 - Invites used by the patient stay (the clinic issued them and a used token
@@ -38,6 +39,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.core import audit
 from bot.core.models import (
     Alert,
+    AlertNote,
     AuditEvent,
     ChatState,
     CheckIn,
@@ -51,11 +53,15 @@ from bot.core.models import (
 )
 
 EXPORT_FORMAT = "aftercare-export/1"
-ERASED_TABLES = frozenset({"alert", "check_in", "scheduled_message", "session", "course", "chat_state",
+ERASED_TABLES = frozenset({"alert", "alert_note", "check_in", "scheduled_message", "session", "course", "chat_state",
                            "patient_media"})
 DETACHED_TABLES = frozenset({"invite"})
 TOMBSTONE_TABLES = frozenset({"patient", "audit_event"})
 """Every table holding patient data is in one of these sets (a test checks new tables)."""
+
+
+_STAFF_FIELDS = ("acknowledged_by", "acknowledged_name", "taken_by", "taken_name", "resolved_by", "resolved_name")
+"""Who on staff handled an alert: the clinic's business, not part of the patient's copy."""
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,9 @@ async def _enrolment(session: AsyncSession, patient: Patient) -> dict[str, Any]:
     for course in await _rows(session, Course, Course.patient_id == patient.id):
         sessions = await _rows(session, TreatmentSession, TreatmentSession.course_id == course.id)
         courses.append({**_dump(course), "sessions": [_dump(s) for s in sessions]})
-    alerts = [{**_dump(a, "acknowledged_by"), "acknowledged": a.acknowledged_at is not None}
+    alerts = [{**_dump(a, *_STAFF_FIELDS), "acknowledged": a.acknowledged_at is not None,
+               "notes": [{"at": n.at.isoformat(), "text": n.text}
+                         for n in await _rows(session, AlertNote, AlertNote.alert_id == a.id)]}
               for a in await _rows(session, Alert, Alert.patient_id == patient.id)]
     events = await _rows(session, AuditEvent, AuditEvent.clinic_id == patient.clinic_id,
                          AuditEvent.patient_label == patient.label)
@@ -169,6 +177,8 @@ async def _erase(session: AsyncSession, patients: list[Patient], chat_ids: set[i
 async def _erase_course_data(session: AsyncSession, patient_ids: list[int]) -> None:
     course_ids = select(Course.id).where(col(Course.patient_id).in_(patient_ids))
     session_ids = select(TreatmentSession.id).where(col(TreatmentSession.course_id).in_(course_ids))
+    alert_ids = select(Alert.id).where(col(Alert.patient_id).in_(patient_ids))
+    await session.exec(delete(AlertNote).where(col(AlertNote.alert_id).in_(alert_ids)))
     await session.exec(delete(Alert).where(col(Alert.patient_id).in_(patient_ids)))
     await session.exec(delete(PatientMedia).where(col(PatientMedia.patient_id).in_(patient_ids)))
     await session.exec(delete(CheckIn).where(col(CheckIn.patient_id).in_(patient_ids)))

@@ -1,7 +1,9 @@
 """Who may use a staff command or button, for which clinic, and how answers are phrased.
 
 Staff are the Telegram user ids listed for a clinic, acting in a private chat
-with the bot or in that clinic's staff chat. Anyone else (a patient, a guest
+with the bot or in that clinic's staff chat. Each has a role: a ``clinician``
+does everything, a ``viewer`` reads (``/patients``, ``/patient``, ``/alerts``)
+and is told so, with an audit event, when a command would change something. Anyone else (a patient, a guest
 in the staff group, a staff member in some other group) gets one neutral line
 and an ``staff_refused`` audit event: no label, count or name that would tell
 them anything about the clinic's patients.
@@ -200,15 +202,35 @@ async def resolve_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     return turn, callback
 
 
+async def refuse_viewer(turn: StaffTurn) -> None:
+    """A ``viewer`` asked for something that changes data: one clear line, and an audit event."""
+    async with turn.svc.db.session() as session:
+        audit.record(session, "staff_refused", clinic_id=turn.clinic.id, actor=turn.actor, level="warning",
+                     command=turn.command, reason="viewer")
+    text = turn.t("viewer_refused")
+    query = turn.update.callback_query
+    if query is not None:
+        await query.answer(text, show_alert=True)
+    else:
+        await turn.reply(text)
+
+
 StaffCommand = Callable[[StaffTurn], Awaitable[None]]
 
 
-def staff_command(command: str, handler: StaffCommand) -> CommandHandler[Any, Any]:
-    """A ``CommandHandler`` that lets only staff through and turns ``StaffError`` into its reply."""
+def staff_command(command: str, handler: StaffCommand, *, changes: bool = False) -> CommandHandler[Any, Any]:
+    """A ``CommandHandler`` that lets only staff through and turns ``StaffError`` into its reply.
+
+    A command that ``changes`` something (booking, invites...) is for clinicians;
+    a ``viewer`` gets ``refuse_viewer``.
+    """
 
     async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         turn = await resolve(update, context, command)
         if turn is None:
+            return
+        if changes and not turn.clinic.can_act(turn.user_id):
+            await refuse_viewer(turn)
             return
         try:
             await handler(turn)

@@ -25,7 +25,7 @@ from bot.core.callbacks import Action, Callback, pattern
 from bot.core.services import services
 from bot.ptb.commands import Command, Menu
 from bot.staff import invite, overview, sessions
-from bot.staff.access import StaffCommand, StaffTurn, resolve_button, staff_command
+from bot.staff.access import StaffCommand, StaffTurn, refuse_viewer, resolve_button, staff_command
 from bot.staff.staff_actions import StaffError
 
 COMMANDS: dict[str, StaffCommand] = {
@@ -40,11 +40,15 @@ COMMANDS: dict[str, StaffCommand] = {
     "alerts": overview.alerts,
 }
 
+CHANGING = frozenset({"invite", "book", "reschedule", "cancel_session", "done", "missed"})
+"""Commands that write something: clinicians only (a ``viewer`` is refused)."""
+
 ButtonHandler = Callable[[StaffTurn, Callback], Awaitable[None]]
 BUTTONS: dict[str, ButtonHandler] = {
     overview.PAGE_OP: overview.patients_page,
     invite.INVITE_OP: invite.invite_button,
 }
+CHANGING_BUTTONS = frozenset({invite.INVITE_OP})
 
 
 async def staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -59,6 +63,9 @@ async def staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         if query is not None:
             await query.answer(services(context).text("common.expired_button", turn.language), show_alert=True)
         return
+    if callback.arg(0) in CHANGING_BUTTONS and not turn.clinic.can_act(turn.user_id):
+        await refuse_viewer(turn)
+        return
     try:
         await handler(turn, callback)
     except StaffError as error:
@@ -69,7 +76,8 @@ async def staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 def commands() -> list[Command]:
     """One command per staff operation, each listed in the staff chat's "/" menu."""
-    return [Command.listed(name, staff_command(name, handler), Menu.STAFF) for name, handler in COMMANDS.items()]
+    return [Command.listed(name, staff_command(name, handler, changes=name in CHANGING), Menu.STAFF)
+            for name, handler in COMMANDS.items()]
 
 
 def buttons() -> list[BaseHandler[Any, Any, Any]]:

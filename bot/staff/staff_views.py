@@ -126,10 +126,23 @@ class AlertView:
     acknowledged_by: int | None
     realert_count: int
     label: str = ""
+    taken_name: str | None = None
+    taken_at: datetime | None = None
+    resolved_at: datetime | None = None
+    outcome: str | None = None
 
     @property
     def open(self) -> bool:
         return self.acknowledged_at is None
+
+    @property
+    def state(self) -> str:
+        """Where handling stands: ``open``, ``acknowledged``, ``taken`` or ``resolved``."""
+        if self.resolved_at is not None:
+            return "resolved"
+        if self.taken_at is not None:
+            return "taken"
+        return "open" if self.open else "acknowledged"
 
 
 @dataclass(frozen=True)
@@ -318,12 +331,13 @@ async def _media(session: AsyncSession, patient_id: int) -> list[MediaView]:
 
 async def _alerts(session: AsyncSession, patient: Patient) -> list[AlertView]:
     statement = select(Alert).where(Alert.patient_id == patient.id).order_by(col(Alert.id))
-    return [_alert_view(alert, patient.label) for alert in (await session.exec(statement)).all()]
+    return [alert_view(alert, patient.label) for alert in (await session.exec(statement)).all()]
 
 
-def _alert_view(alert: Alert, label: str) -> AlertView:
+def alert_view(alert: Alert, label: str) -> AlertView:
     return AlertView(alert.id or 0, alert.created_at, alert.level, tuple(alert.signs or ()), alert.acknowledged_at,
-                     alert.acknowledged_by, alert.realert_count, label)
+                     alert.acknowledged_by, alert.realert_count, label, taken_name=alert.taken_name,
+                     taken_at=alert.taken_at, resolved_at=alert.resolved_at, outcome=alert.outcome)
 
 
 async def open_alerts(session: AsyncSession, clinic_id: str) -> list[AlertView]:
@@ -331,5 +345,5 @@ async def open_alerts(session: AsyncSession, clinic_id: str) -> list[AlertView]:
     statement = (select(Alert, Patient.label).join(Patient, col(Patient.id) == col(Alert.patient_id))
                  .where(Alert.clinic_id == clinic_id).where(col(Alert.acknowledged_at).is_(None))
                  .order_by(col(Alert.id)))
-    views = [_alert_view(alert, label) for alert, label in (await session.exec(statement)).all()]
+    views = [alert_view(alert, label) for alert, label in (await session.exec(statement)).all()]
     return sorted(views, key=lambda view: (view.level != "emergency", view.at))

@@ -66,9 +66,9 @@ async def test_urgent_checkin_alerts_staff_realerts_until_acknowledged(scene: Sc
     alert = await scene.staff_chat.wait_for_message("URGENT", timeout=WAIT)
     for detail in (scene.patient.label, "Knee · session 1", "Soreness: 3/10", "Swelling: Mild", "pus or discharge"):
         assert detail in alert.text
-    assert alert.buttons == [["Acknowledge"]]
+    assert alert.buttons == [["Acknowledge", "Take", "Resolve"]]
     realert = await scene.staff_chat.wait_for_message("Not acknowledged yet", timeout=WAIT)
-    assert scene.patient.label in realert.text and realert.buttons == [["Acknowledge"]]
+    assert scene.patient.label in realert.text and realert.buttons == [["Acknowledge", "Take", "Resolve"]]
 
     outsider = h.sandbox.user(user_id=777001, first_name="Visitor")
     refused = await outsider.press("Acknowledge", alert)
@@ -83,7 +83,7 @@ async def test_urgent_checkin_alerts_staff_realerts_until_acknowledged(scene: Sc
     for post in (alert, realert):
         shown = await scene.staff_chat.wait_for_message(edited_to("Acknowledged by Sam"), edits=True, after=post,
                                                        timeout=WAIT)
-        assert not shown.buttons
+        assert shown.buttons == [["Take", "Resolve"]], "still to be taken and resolved"
     stored = (await alerts_of(h, scene.patient))[0]
     assert stored.acknowledged_by == STAFF_USER_ID and stored.acknowledged_at is not None
     assert stored.realert_count >= 1

@@ -8,6 +8,8 @@ security headers) only ever sees console requests. Routes, relative to
 - ``GET /login/<token>``, ``POST /login/<token>`` sign in with a link from
   ``/console`` in Telegram (``auth``, ``views_login``); ``POST /logout``.
 - ``GET /`` Today; ``POST /alerts/<id>/ack`` acknowledges an alert.
+- ``GET /alerts/<id>`` one alert (report, reply, history);
+  ``POST /alerts/<id>/<take|note|resolve>`` handles it (``views_alert``).
 - ``GET /patients`` (filters, paging), ``GET /patients/<label>``,
   ``GET /patients/<label>/chart.png``, ``POST /patients/<label>/<action>``
   (book, reschedule, done, missed, cancel).
@@ -19,7 +21,8 @@ security headers) only ever sees console requests. Routes, relative to
 
 Every page view and form action is an audit event with the staff member's id
 (``staff:<id>``, ``channel=console``); pages and URLs name patients only by
-clinic label. See ``docs/CONSOLE.md``.
+clinic label. Every form but Sign out is refused to a ``viewer`` (``page.staff_only``).
+See ``docs/CONSOLE.md``.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from bot.web.console import (
     csrf,
     outcomes_cache,
     views_actions,
+    views_alert,
     views_audit,
     views_login,
     views_outcomes,
@@ -176,6 +180,8 @@ def routes(console: web.Application) -> None:
     router.add_post("/login/{token}", views_login.login)
     router.add_post("/logout", views_login.logout)
     router.add_post(r"/alerts/{alert_id:\d{1,12}}/ack", views_today.acknowledge)
+    router.add_get(r"/alerts/{alert_id:\d{1,12}}", views_alert.alert_page)
+    router.add_post(r"/alerts/{alert_id:\d{1,12}}/{action:take|note|resolve}", views_alert.alert_action)
     router.add_get("/patients", views_patients.patients_page)
     router.add_get("/patients/{label}", views_patient.patient_page)
     router.add_get("/patients/{label}/chart.png", views_patient.chart)

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core import audit
-from bot.core.clinic_config import Clinic
+from bot.core.clinic_config import Clinic, Role
 from bot.core.services import Services
 from bot.staff.staff_views import CheckInView, MediaView
 from bot.web.console.sessions import SessionCodec, StaffSession
@@ -127,6 +127,10 @@ class Texts:
         return ", ".join(self.svc.text(f"alerts.sign_{sign}", self.language, self.clinic)
                          if self.has(f"alerts.sign_{sign}") else sign for sign in signs)
 
+    def outcome(self, value: str | None) -> str:
+        """How an alert ended, as the staff chat names it (``alerts.outcome_*``); empty when not resolved."""
+        return self.svc.text(f"alerts.outcome_{value}", self.language, self.clinic) if value else ""
+
     def answers(self, item: CheckInView) -> Markup:
         """A check-in's answers in one line, as the Telegram timeline phrases them."""
         parts: list[str] = []
@@ -176,6 +180,15 @@ class Console(Texts):
     @property
     def csrf(self) -> str:
         return self.staff_session.csrf
+
+    @property
+    def role(self) -> Role:
+        """From the clinic file on every request, so a changed role applies at once."""
+        return self.home_clinic.staff.role_of(self.staff_session.staff_user_id)
+
+    @property
+    def can_act(self) -> bool:
+        return self.home_clinic.can_act(self.staff_session.staff_user_id)
 
     def when(self, moment: datetime | None, zone: tzinfo | None = None) -> str:
         """A date and time on the clinic's clock (or ``zone``), as the reader writes them."""
@@ -241,7 +254,7 @@ def message_page(request: web.Request, status: int, title_key: str, body_key: st
                   body=chosen.t(body_key, **params), signed_in=isinstance(chosen, Console))
 
 
-_KNOWN_PATHS = re.compile(r"/console/(?:patients(?:/[A-Z]{1,3}-[0-9]{1,8})?|schedules|audit)?")
+_KNOWN_PATHS = re.compile(r"/console/(?:patients(?:/[A-Z]{1,3}-[0-9]{1,8})?|alerts/[0-9]{1,12}|schedules|audit)?")
 """Every page a form may send the browser back to; the label shape is ``bot.domain.staff_input``'s."""
 
 
@@ -265,7 +278,11 @@ View = Callable[[Console], Awaitable[web.StreamResponse]]
 
 
 def staff_only(view: View) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
-    """Wrap a view: a request without a live session gets the "sign in from the bot" page (401)."""
+    """Wrap a view: a request without a live session gets the "sign in from the bot" page (401).
+
+    Every form (POST) but Sign out changes something, so it is for clinicians:
+    a ``viewer``'s is refused here (403, audited), whichever view it was for.
+    """
 
     @functools.wraps(view)
     async def handler(request: web.Request) -> web.StreamResponse:
@@ -275,7 +292,10 @@ def staff_only(view: View) -> Callable[[web.Request], Awaitable[web.StreamRespon
             key = "expired_body" if found.problem == "expired" else "signin_body"
             return message_page(request, 401, "signin_title", key)
         services = state_of(request).services
-        clinic = services.clinics[staff.clinic_id]
-        return await view(Console(request, staff, clinic))
+        console = Console(request, staff, clinic=services.clinics[staff.clinic_id])
+        if request.method == "POST" and not console.can_act and not request.path.endswith("/logout"):
+            await console.audit("console_action_refused", level="warning", path=request.path, reason="viewer")
+            return message_page(request, 403, "viewer_title", "viewer_body", texts=console)
+        return await view(console)
 
     return handler

@@ -1,7 +1,7 @@
 """Today: what needs a person now, on one page.
 
 Open alerts first (emergencies, then urgent, then watch; each with
-Acknowledge), then check-ins answered today with their triage level, the
+Acknowledge and a link to its page, ``views_alert``), then check-ins answered today with their triage level, the
 check-ins still waiting for an answer since yesterday, and the sessions of
 today and tomorrow. Everything is on the clinic's clock.
 
@@ -17,11 +17,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from aiohttp import web
-from telegram.ext import CallbackContext
 
 from bot.checkins import alert_queries as alerts
-from bot.checkins.alert_handlers import show_acknowledged
-from bot.checkins.alert_texts import Acknowledgement
+from bot.checkins.alert_handlers import refresh_posts
 from bot.core.models import Patient
 from bot.web.console import today_data
 from bot.web.console.page import Console, known_path, message_page, see_other, staff_only
@@ -51,7 +49,8 @@ async def acknowledge(console: Console) -> web.StreamResponse:
             return message_page(console.request, 404, "alert_unknown_title", "alert_unknown_body", texts=console)
         patient = await session.get(Patient, alert.patient_id)
         label = patient.label if patient is not None else "–"
-        won = await alerts.acknowledge(session, alert_id, console.staff_session.staff_user_id, now)
+        name = console.staff_session.name or str(console.t("someone_on_staff"))
+        won = await alerts.acknowledge(session, alert_id, console.staff_session.staff_user_id, now, name)
         if won:
             await alerts.cancel_pending_realerts(session, alert_id)
             console.record(session, "alert_acknowledged", patient_label=label, alert=alert_id, alert_level=alert.level)
@@ -59,8 +58,6 @@ async def acknowledge(console: Console) -> web.StreamResponse:
         console.notice(console.t("ack_already", label=label))
         return see_other(back)
     console.notice(console.t("ack_done", label=label))
-    name = console.staff_session.name or console.t("someone_on_staff")
     application = console.state.ctx.application
-    application.create_task(show_acknowledged(console.svc, CallbackContext(application), alert_id,
-                                              Acknowledgement(str(name), now)), name=f"console-ack-{alert_id}")
+    application.create_task(refresh_posts(console.svc, application.bot, alert_id), name=f"console-ack-{alert_id}")
     return see_other(back)
