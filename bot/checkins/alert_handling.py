@@ -65,6 +65,12 @@ def note_of(value: object) -> str:
     return value.strip()[:NOTE_LIMIT] if isinstance(value, str) else ""
 
 
+async def _fresh(session: AsyncSession, alert: Alert) -> Alert:
+    """The row as another staff member's step left it (``alert`` may come from an earlier session)."""
+    found = await session.get(Alert, alert.id, populate_existing=True)
+    return found if found is not None else alert
+
+
 async def _record(session: AsyncSession, alert: Alert, who: Staffer, event: str, **details: Any) -> None:
     patient = await session.get(Patient, alert.patient_id)
     audit.record(session, event, clinic_id=alert.clinic_id, patient_label=patient.label if patient else None,
@@ -89,8 +95,10 @@ async def take(session: AsyncSession, alert: Alert, who: Staffer, now: datetime)
                  .where(col(Alert.taken_by).is_(None), col(Alert.resolved_at).is_(None))
                  .values(taken_by=who.user_id, taken_name=who.name, taken_at=now))
     if not (await session.exec(statement)).rowcount:
-        await session.refresh(alert)
-        raise HandlingError("already_taken", name=alert.taken_name or "–")
+        fresh = await _fresh(session, alert)
+        if fresh.resolved_at is not None:
+            raise HandlingError("already_resolved", name=fresh.resolved_name or "–")
+        raise HandlingError("already_taken", name=fresh.taken_name or "–")
     await _acknowledge_too(session, alert, who, now)
     await _record(session, alert, who, "alert_taken")
 
@@ -112,8 +120,7 @@ async def resolve(session: AsyncSession, alert: Alert, who: Staffer, outcome: Al
                  .values(resolved_by=who.user_id, resolved_name=who.name, resolved_at=now,
                          outcome=str(outcome), outcome_note=note or None))
     if not (await session.exec(statement)).rowcount:
-        await session.refresh(alert)
-        raise HandlingError("already_resolved", name=alert.resolved_name or "–")
+        raise HandlingError("already_resolved", name=(await _fresh(session, alert)).resolved_name or "–")
     await _acknowledge_too(session, alert, who, now)
     await _record(session, alert, who, "alert_resolved")
 
