@@ -77,6 +77,8 @@ def _entries_with_roles(data: Any) -> Any:
     """
     if not isinstance(data, dict) or not isinstance(data.get("user_ids"), list):
         return data
+    if "roles" in data:
+        raise ValueError("roles: unknown key (give each person's role in user_ids: {id: <number>, role: viewer})")
     ids: list[Any] = []
     roles: dict[Any, str] = {}
     for index, entry in enumerate(data["user_ids"]):
@@ -91,7 +93,7 @@ def _entries_with_roles(data: Any) -> Any:
             raise ValueError(f"user_ids[{index}].role: {role!r} is not a role (use clinician or viewer)")
         ids.append(entry["id"])
         roles[entry["id"]] = str(role)
-    return {**data, "user_ids": ids, "roles": {**data.get("roles", {}), **roles}}
+    return {**data, "user_ids": ids, "roles": roles}
 
 
 class Staff(_Strict):

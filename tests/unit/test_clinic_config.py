@@ -230,3 +230,34 @@ def test_a_protocol_that_leaves_out_its_lists_gets_the_clinical_defaults(tmp_pat
 def test_staff_ids_at_telegrams_limits_are_accepted(tmp_path: Path) -> None:
     data = _mutated(lambda d: _clinic(d)["staff"].update(chat_id=-(2**52 - 1), user_ids=[1, 2**52 - 1]))
     assert load_clinics(_write(tmp_path, data))["riverside"].staff.user_ids == [1, 2**52 - 1]
+
+
+def test_staff_roles_default_to_clinician_and_a_viewer_only_reads(tmp_path: Path) -> None:
+    data = _mutated(lambda d: _clinic(d)["staff"].update(user_ids=[11, {"id": 22, "role": "viewer"},
+                                                                   {"id": 33, "role": "clinician"}, {"id": 44}]))
+    clinic = load_clinics(_write(tmp_path, data))["riverside"]
+    assert clinic.staff.user_ids == [11, 22, 33, 44]
+    assert [clinic.staff.role_of(i) for i in (11, 22, 33, 44)] == ["clinician", "viewer", "clinician", "clinician"]
+    assert [clinic.can_act(i) for i in (11, 22, 33, 44, 55)] == [True, False, True, True, False]
+    assert clinic.is_staff(22), "a viewer is staff: reads every staff page and command"
+
+
+def test_the_example_lists_a_viewer() -> None:
+    clinic = load_clinics(EXAMPLE_CONFIG)["riverside"]
+    assert [clinic.staff.role_of(i) for i in clinic.staff.user_ids] == ["clinician", "clinician", "viewer"]
+
+
+@pytest.mark.parametrize(("entry", "expected"), [
+    ({"id": 22, "role": "boss"}, "staff: user_ids[1].role: 'boss' is not a role (use clinician or viewer)"),
+    ({"id": 22, "rol": "viewer"}, "staff: user_ids[1]: write a number, or {id: <number>, role: clinician|viewer}"),
+    ({"role": "viewer"}, "staff: user_ids[1]: write a number, or {id: <number>, role: clinician|viewer}"),
+    ({"id": -5, "role": "viewer"}, "staff.user_ids[1]: -5 is not a Telegram user id"),
+])
+def test_check_config_rejects_a_bad_role_in_one_line_with_exit_2(tmp_path: Path, entry: dict[str, Any],
+                                                                  expected: str) -> None:
+    path = _write(tmp_path, _mutated(lambda d: _clinic(d)["staff"].update(user_ids=[11, entry])))
+    result = _cli("check-config", str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert expected in lines[0]
