@@ -181,3 +181,39 @@ def test_export_refuses_a_directory_it_cannot_write(history: str, capsys: pytest
     target.mkdir(mode=0o500)
     code, _, err = run_cli(capsys, "export", "--csv", str(target), "--clinic", "riverside")
     assert code == 2 and "cannot write to" in err
+
+
+async def _handle_first_alert(url: str) -> None:
+    """Staff member 2 takes and resolves Riverside's first alert with a note (free text, never exported)."""
+    from datetime import timedelta
+
+    from bot.checkins import alert_handling
+    from bot.core.models import Alert, AlertOutcome
+
+    db = Database(url)
+    try:
+        async with db.session() as session:
+            alert = (await session.exec(select(Alert).where(Alert.clinic_id == "riverside")
+                                        .order_by(col(Alert.id)))).first()
+            assert alert is not None
+            who = alert_handling.Staffer(900002, "Alex", "console")
+            at = alert.created_at + timedelta(minutes=20)
+            await alert_handling.take(session, alert, who, at)
+            await alert_handling.add_note(session, alert, who, "Spoke to Mrs Example at home", at)
+            await alert_handling.resolve(session, alert, who, AlertOutcome.VISIT, "", at + timedelta(minutes=5))
+    finally:
+        await db.dispose()
+
+
+def test_export_says_how_alerts_were_handled_without_the_notes(history: str, capsys: pytest.CaptureFixture[str],
+                                                               tmp_path: Path) -> None:
+    asyncio.run(_handle_first_alert(history))
+    target = tmp_path / "out"
+    code, _, err = run_cli(capsys, "export", "--csv", str(target), "--clinic", "riverside")
+    assert (code, err) == (0, "")
+    assert "Mrs Example" not in (target / "alerts.csv").read_text(encoding="utf-8")
+    first, *others = rows_of(target / "alerts.csv")
+    assert (first["taken_by"], first["resolved_by"], first["outcome"], first["has_note"]) == (
+        "staff-2", "staff-2", "visit", "yes")
+    assert first["resolved_at"] and first["taken_at"] and first["acknowledged_by"] == "staff-1"
+    assert {(row["outcome"], row["has_note"], row["resolved_at"]) for row in others} == {("", "no", "")}

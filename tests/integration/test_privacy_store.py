@@ -88,3 +88,35 @@ async def test_files_a_patient_sent_are_exported_and_erased(db: Database) -> Non
         assert [m.patient_id for m in left] == [other.patient.id]
         relays = (await session.exec(select(ScheduledMessage).where(ScheduledMessage.kind == "relay"))).all()
         assert [r.patient_id for r in relays] == [other.patient.id]
+
+
+async def test_staff_notes_and_the_outcome_of_an_alert_are_exported_and_erased(db: Database) -> None:
+    """How staff handled an alert is health data about the patient: in /export, gone with /delete."""
+    from bot.checkins import alert_handling
+    from bot.core.models import Alert, AlertNote, AlertOutcome
+
+    services = make_services(db)
+    seeded = await seed_patient(services, user_id=USER_ID)
+    other = await seed_patient(services, user_id=USER_ID + 1)
+    who = alert_handling.Staffer(900001, "Dr. Rivera", "console")
+    async with db.session() as session:
+        for owner, words in ((seeded.patient, "rang her, ER tonight"), (other.patient, "the other one")):
+            alert = (await session.exec(select(Alert).where(Alert.patient_id == owner.id))).one()
+            await alert_handling.add_note(session, alert, who, words, NOW)
+            await alert_handling.resolve(session, alert, who, AlertOutcome.EMERGENCY, f"closing: {words}", NOW)
+    async with db.session() as session:
+        data = await privacy.export_user(session, USER_ID, USER_ID, NOW)
+    assert data is not None
+    [alert_data] = data["enrolments"][0]["alerts"]
+    assert alert_data["outcome"] == "emergency" and alert_data["outcome_note"] == "closing: rang her, ER tonight"
+    assert [n["text"] for n in alert_data["notes"]] == ["rang her, ER tonight"]
+    assert "Dr. Rivera" not in json.dumps(data) and "900001" not in json.dumps(alert_data), "staff stay out"
+
+    async with db.session() as session:
+        await privacy.erase_user(session, USER_ID, USER_ID, NOW)
+    async with db.session() as session:
+        notes = (await session.exec(select(AlertNote))).all()
+        assert [n.text for n in notes] == ["the other one"]
+        assert not (await session.exec(select(Alert).where(Alert.patient_id == seeded.patient.id))).all()
+        events = (await session.exec(select(AuditEvent).where(col(AuditEvent.event).startswith("alert_")))).all()
+        assert events and not [e for e in events if "rang her" in json.dumps(e.details)]
