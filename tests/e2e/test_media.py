@@ -55,7 +55,8 @@ async def test_a_red_flag_in_a_photo_caption_alerts_staff_with_the_photo_under_t
     urgent = await user.wait_for_message("contact your provider today", timeout=WAIT)
     assert urgent.seq > told.seq
     alert = await scene.staff_chat.wait_for_message("URGENT", timeout=WAIT)
-    assert RED_FLAG in alert.text and "pus or discharge" in alert.text and alert.buttons == [["Acknowledge", "Take", "Resolve"]]
+    assert RED_FLAG in alert.text and "pus or discharge" in alert.text
+    assert alert.buttons == [["Acknowledge", "Take", "Resolve"]]
     relayed = await scene.staff_chat.wait_for_message(is_kind("photo"), timeout=WAIT)
     assert relayed.file is not None and photo.file is not None
     assert relayed.file.file_id == photo.file.file_id and relayed.file.data == b"knee-photo"
