@@ -139,7 +139,7 @@ def followups(connection: Connection, clinic: Clinic) -> Table:
 def alerts(connection: Connection, clinic: Clinic) -> Table:
     """Alerts and how staff handled them; the outcome kind, but never the staff's notes (free text)."""
     waited = seconds_between(col(Alert.acknowledged_at), col(Alert.created_at))
-    noted = select(AlertNote.id).where(col(AlertNote.alert_id) == col(Alert.id)).exists()
+    noted = select(col(AlertNote.id)).where(col(AlertNote.alert_id) == col(Alert.id)).exists()
     query = (_select(Alert.id, Patient.label, Course.area, Alert.level, as_text(Alert.signs), Alert.check_in_id,
                     Alert.created_at, Alert.patient_notified_at, Alert.realert_count, Alert.acknowledged_at,
                     Alert.acknowledged_by, waited, Alert.taken_at, Alert.taken_by, Alert.resolved_at,
