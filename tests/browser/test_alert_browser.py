@@ -59,7 +59,8 @@ async def _signed_in(chromium: Any, link: str) -> tuple[Any, Any]:
     return context, page
 
 
-async def test_take_note_resolve_in_the_console_edits_the_staff_chat_post(chromium: Any, scene: Scene) -> None:
+async def test_take_note_resolve_in_the_console_edits_the_staff_chat_post(chromium: Any, scene: Scene,
+                                                                         tmp_path: Path) -> None:
     from playwright.async_api import expect
 
     expect.set_options(timeout=WAIT_MS)
@@ -76,6 +77,7 @@ async def test_take_note_resolve_in_the_console_edits_the_staff_chat_post(chromi
         history = page.locator("ol.history")
         await expect(history).to_contain_text("Alert raised")
         await expect(history).to_contain_text("Posted in the staff chat")
+        await page.screenshot(path=str(tmp_path / "alert-open.png"), full_page=True)
 
         await page.get_by_role("button", name="Take (assign to me)").click()
         await expect(page.locator(".notice")).to_contain_text("The alert is yours")
@@ -99,6 +101,7 @@ async def test_take_note_resolve_in_the_console_edits_the_staff_chat_post(chromi
         await expect(page.locator("h1 .alert-resolved")).to_have_text("resolved")
         await expect(history).to_contain_text("Resolved by Sam: advised a visit")
         await expect(page.locator('form[action$="/resolve"]')).to_have_count(0)
+        await page.screenshot(path=str(tmp_path / "alert-resolved.png"), full_page=True)
 
         edited = await scene.staff_chat.wait_for_message(
             lambda m: m.message_id == post.message_id and "Resolved by Sam" in m.text, edits=True, after=post,

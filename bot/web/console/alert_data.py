@@ -39,7 +39,8 @@ class AlertPage:
     alert: AlertView
     label: str
     patient_language: str
-    checkin: CheckInView | None
+    checkin: CheckInView | None  # the answers (its note is ``words``, shown on its own)
+    words: str | None  # what the patient typed: a message, or a check-in's note
     history: tuple[HistoryEntry, ...]
 
 
@@ -60,11 +61,11 @@ async def alert_page(session: AsyncSession, clinic_id: str, alert_id: int) -> Al
         view = CheckInView(id=checkin.id or 0, at=checkin.answered_at or checkin.created_at, kind=checkin.kind,
                            status=checkin.status, session_number=number, soreness=checkin.soreness,
                            swelling=checkin.swelling, function=checkin.function, signs=tuple(checkin.signs or ()),
-                           level=checkin.level, note=checkin.note)
+                           level=checkin.level, note=None)
     posts = await _posts(session, alert_id)
     notes = await alert_handling.notes(session, alert_id)
     return AlertPage(alert_view(alert, patient.label), patient.label, patient.language, view,
-                     tuple(history(alert, posts, notes)))
+                     checkin.note if checkin is not None else None, tuple(history(alert, posts, notes)))
 
 
 async def _posts(session: AsyncSession, alert_id: int) -> list[ScheduledMessage]:
