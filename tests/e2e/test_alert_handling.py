@@ -21,6 +21,7 @@ from tests.support.checkin_factories import (
 )
 from tests.support.clinic import OTHER_STAFF_USER_ID, STAFF_CHAT_ID, STAFF_USER_ID, clinic_data, registry
 from tests.support.harness import Harness
+from tests.support.logcapture import captured_logs
 from tgsandbox import Message
 
 VIEWER_ID = 900077
@@ -82,11 +83,13 @@ async def test_take_then_resolve_with_a_note_edits_the_post_and_stops_realerts(s
     assert resolved.message_id == post.message_id
     assert "called the patient" in resolved.text and not resolved.buttons
 
-    await staff.send_text("Spoke to her; she is on her way to the ER", chat=scene.staff_chat,
-                          reply_to=prompt.message_id)
-    await scene.staff_chat.wait_for_message(edited_to("note saved"), edits=True, after=prompt, timeout=WAIT)
-    noted = await scene.staff_chat.wait_for_message(edited_to("Resolution note"), edits=True, after=prompt,
-                                                    timeout=WAIT)
+    with captured_logs() as logs:
+        await staff.send_text("Spoke to her; she is on her way to the ER", chat=scene.staff_chat,
+                              reply_to=prompt.message_id)
+        await scene.staff_chat.wait_for_message(edited_to("note saved"), edits=True, after=prompt, timeout=WAIT)
+        noted = await scene.staff_chat.wait_for_message(edited_to("Resolution note"), edits=True, after=prompt,
+                                                        timeout=WAIT)
+    assert logs.named("alert_resolution_noted") and "on her way" not in logs.text, "a note is never logged"
     assert "she is on her way to the ER" in noted.text
 
     stored = (await alerts_of(h, scene.patient))[0]
