@@ -6,7 +6,7 @@
                                                   # ... and PostgreSQL (a temporary database)
 
 On the real bot against the local sandbox, with ``--history`` alerts on
-record (most acknowledged, spread over two clinics):
+record over two clinics, all acknowledged but ``--open``:
 
 1. the poll's query on its own (``live_feed.marks``, the grouped read every
    open page shares), ``--repeat`` times;
@@ -62,8 +62,8 @@ def _feed(harness: Harness) -> live_feed.AlertFeed:
     return console_app[FEED]
 
 
-async def _history(harness: Harness, count: int) -> int:
-    """``count`` past alerts, nine in ten acknowledged, over Riverside and Hillside; returns a patient id."""
+async def _history(harness: Harness, count: int, still_open: int) -> int:
+    """``count`` past alerts over Riverside and Hillside, all taken but the newest ``still_open``."""
     ours = await make_patient(harness.db, label="R-0001", user_id=6001)
     theirs = await make_patient(harness.db, clinic_id="hillside", label="H-0001", user_id=6002)
     now = datetime.now(UTC)
@@ -72,8 +72,8 @@ async def _history(harness: Harness, count: int) -> int:
             patient = ours if n % 2 else theirs
             at = now - timedelta(minutes=n)
             session.add(Alert(clinic_id=patient.clinic_id, patient_id=patient.id or 0, level="urgent",
-                              signs=["fever"], created_at=at, acknowledged_by=900001 if n % 10 else None,
-                              acknowledged_at=at + timedelta(minutes=3) if n % 10 else None))
+                              signs=["fever"], created_at=at, acknowledged_by=None if n < still_open else 900001,
+                              acknowledged_at=None if n < still_open else at + timedelta(minutes=3)))
             if n % 5000 == 4999:
                 await session.flush()
     return ours.id or 0
@@ -95,10 +95,12 @@ async def _idle_cpu(seconds: float) -> float:
     return time.process_time() - start
 
 
-async def _latencies(harness: Harness, streams: list[EventStream], patient_id: int, alerts: int) -> list[float]:
-    """Per alert: from its commit to the last of the streams receiving it (ms)."""
+async def _latencies(harness: Harness, streams: list[EventStream], patient_id: int,
+                     alerts: int) -> tuple[list[float], list[float]]:
+    """Per alert: from its commit to the last of the streams receiving it, and from the poll that saw it (ms)."""
     rng = random.Random(3)
     found: list[float] = []
+    fan_out: list[float] = []
     for _ in range(alerts):
         await asyncio.sleep(rng.uniform(0.0, _feed(harness).policy.interval))
         async with harness.db.session() as session:
@@ -106,15 +108,17 @@ async def _latencies(harness: Harness, streams: list[EventStream], patient_id: i
                               created_at=datetime.now(UTC)))
         committed = time.perf_counter()
         await asyncio.gather(*(stream.wait_for(lambda e: e.event == "alerts", within=10) for stream in streams))
-        found.append((time.perf_counter() - committed) * 1000)
-    return found
+        arrived = time.perf_counter()
+        found.append((arrived - committed) * 1000)
+        fan_out.append((arrived - _feed(harness).news_at) * 1000)
+    return found, fan_out
 
 
 async def run(backend: str, url: str, args: argparse.Namespace) -> None:
     async with running_bot(url, clinics=two_clinics(), secret_key="bench") as harness:
         _server(harness).ctx.live.per_login = args.streams
         _server(harness).ctx.live.max_streams = args.streams
-        patient_id = await _history(harness, args.history)
+        patient_id = await _history(harness, args.history, args.open)
         query = await _query(harness, args.repeat)
         quiet_cpu = await _idle_cpu(args.seconds)
         async with ConsoleClient(harness) as browser, AsyncExitStack() as stack:
@@ -126,20 +130,22 @@ async def run(backend: str, url: str, args: argparse.Namespace) -> None:
             polls_before = feed.polls
             busy_cpu = await _idle_cpu(args.seconds)
             polls = feed.polls - polls_before
-            latencies = await _latencies(harness, streams, patient_id, args.alerts)
-    print(f"{backend}: {args.history:,} alerts on record, {args.streams} open Today streams, "
+            latencies, fan_out = await _latencies(harness, streams, patient_id, args.alerts)
+    print(f"{backend}: {args.history:,} alerts on record ({args.open} open), {args.streams} open Today streams, "
           f"poll every {feed.policy.interval:g} s")
     print(f"  the shared poll query:      {_summary(query)} ({len(query)} runs)")
     print(f"  polls in {args.seconds:g} s:           {polls} (one query each, for all {args.streams} streams)")
     print(f"  process CPU, {args.seconds:g} s:       {busy_cpu * 1000:.0f} ms with the streams open, "
           f"{quiet_cpu * 1000:.0f} ms with none ({(busy_cpu - quiet_cpu) / args.seconds * 100:.1f} % of a core)")
     print(f"  alert row -> event on all {args.streams}: {_summary(latencies)} ({len(latencies)} alerts)")
+    print(f"  of which poll -> all {args.streams}:   {_summary(fan_out)} (render, send, and this bench's own reading)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--streams", type=int, default=50)
     parser.add_argument("--history", type=int, default=20_000)
+    parser.add_argument("--open", type=int, default=6, help="alerts still open when the bench starts")
     parser.add_argument("--repeat", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--alerts", type=int, default=20)

@@ -64,10 +64,15 @@ class Mark:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A clinic's open alerts as of ``mark``, shared by all its streams."""
+    """A clinic's open alerts as of ``mark``, shared by all its streams.
+
+    ``rendered`` keeps the alerts section as rendered once per language
+    (``views_events``), so fifty open pages cost one rendering, not fifty.
+    """
 
     mark: Mark
     alerts: tuple[AlertView, ...]
+    rendered: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 class FeedClosed(Exception):
@@ -120,6 +125,7 @@ class AlertFeed:
         self.listeners: set[Listener] = set()
         self.snapshots: dict[str, Snapshot] = {}
         self.polls = 0  # how many times the marks were read (the bench and tests look)
+        self.news_at = 0.0  # ``time.perf_counter()`` when a poll last found a clinic's alerts changed
         self.closed = False
         self._kick = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -184,6 +190,8 @@ class AlertFeed:
             ended = await signed_out(session, {lis.login_id for lis in self.listeners}) if check_signouts else set()
         if check_signouts:
             self._last_signout_check = time.monotonic()
+        if moved:
+            self.news_at = time.perf_counter()
         for listener in list(self.listeners):
             if listener.login_id in ended:
                 listener.ended = True

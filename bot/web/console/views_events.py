@@ -22,6 +22,7 @@ import contextlib
 import html
 import json
 from datetime import timedelta
+from typing import Any
 
 from aiohttp import web
 from markupsafe import Markup
@@ -45,11 +46,36 @@ def window_title(console: Console, open_alerts: int) -> Markup:
     return console.t("today_window_title", clinic_name=clinic)
 
 
+class _AnyMember:
+    """A console as the alerts section sees it, with a stand-in for the member's own CSRF token.
+
+    The section is the same for every member of a clinic who reads the same
+    language but for that token, so it is rendered once per language and the
+    token put in per stream (tokens are URL-safe base64: nothing to escape).
+    """
+
+    csrf = "\x00csrf\x00"
+
+    def __init__(self, console: Console) -> None:
+        self._console = console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._console, name)
+
+
+def alerts_html(console: Console, snapshot: Snapshot) -> str:
+    """The alerts section for this member, from the snapshot's rendering in their language."""
+    shared = snapshot.rendered.get(console.language)
+    if shared is None:
+        template = state_of(console.request).templates.get_template("_today_alerts.html")
+        shared = snapshot.rendered[console.language] = template.render(c=_AnyMember(console), data=snapshot)
+    return shared.replace(_AnyMember.csrf, console.csrf)
+
+
 def alerts_event(console: Console, snapshot: Snapshot) -> bytes:
     """One ``alerts`` event: the section's HTML, the title, the count, and the news for screen readers."""
-    template = state_of(console.request).templates.get_template("_today_alerts.html")
     body = {
-        "html": template.render(c=console, data=snapshot),
+        "html": alerts_html(console, snapshot),
         "title": html.unescape(window_title(console, len(snapshot.alerts))),  # text, not HTML
         "open": len(snapshot.alerts),
         "news": html.unescape(console.t("open_alerts", count=len(snapshot.alerts))),
