@@ -11,9 +11,11 @@ and never holds up the server's shutdown.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import time
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ import pytest
 from bot.web.runtime import HttpServer
 from tests.support.checkin_factories import patient_scene
 from tests.support.console import ConsoleClient, patient_with_history, signed_in, two_clinics
+from tests.support.databases import POSTGRES_ENV, fresh_database
 from tests.support.factories import make_patient
 from tests.support.harness import Harness, running_bot, sqlite_url
 from tests.support.sse import WAIT, EventStream
@@ -131,3 +134,20 @@ async def _drain(stream: EventStream, limit: int = 5) -> str:
         if await stream.next(within=2) is None:
             return "closed"
     return "still open"
+
+
+@pytest.mark.skipif(not os.environ.get(POSTGRES_ENV), reason=f"needs {POSTGRES_ENV} (replicas share PostgreSQL)")
+async def test_an_alert_raised_by_one_replica_reaches_a_page_served_by_the_other(tmp_path: Path) -> None:
+    with fresh_database("postgresql", tmp_path) as url:
+        async with AsyncExitStack() as stack:
+            raising = await stack.enter_async_context(running_bot(url, secret_key="shared-secret"))
+            serving = await stack.enter_async_context(running_bot(url, secret_key="shared-secret"))
+            scene = await patient_scene(raising, user_id=5401)
+            browser = await stack.enter_async_context(ConsoleClient(serving))
+            today = await signed_in(serving, browser)
+            mark = MARK.search(today.text)
+            assert mark is not None
+            stream = await stack.enter_async_context(EventStream(browser, f"/console/events?mark={mark.group(1)}"))
+            await scene.user.send_text("my lips are swelling and I can't breathe")
+            event = await stream.wait_for(lambda e: e.event == "alerts")
+            assert scene.patient.label in event.json["html"] and event.json["open"] == 1

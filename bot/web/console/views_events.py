@@ -109,7 +109,8 @@ async def events(console: Console) -> web.StreamResponse:
 async def _stream(console: Console, feed: AlertFeed, listener: Listener) -> web.StreamResponse:
     request = console.request
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store",
-                                           "X-Accel-Buffering": "no"})
+                                           "X-Content-Type-Options": "nosniff",
+                                           "X-Accel-Buffering": "no"})  # a proxy must not hold events back
     await response.prepare(request)
     seen = Mark.parse(request.headers.get("Last-Event-ID")) or Mark.parse(request.query.get("mark"))
     with contextlib.suppress(ConnectionError):
