@@ -165,11 +165,11 @@ class AlertFeed:
 
     async def _run(self) -> None:
         while self.listeners and not self.closed:
+            self._kick.clear()  # before the poll: a page that opens during it gets another look at once
             try:
                 await self.poll()
             except Exception as exc:  # a database hiccup: the streams keep their last news, try again
                 log.warning("console_live_poll_failed", error_type=type(exc).__name__)
-            self._kick.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._kick.wait(), self.policy.interval)
 
