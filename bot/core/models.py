@@ -203,6 +203,9 @@ class CheckIn(SQLModel, table=True):
 
 class Alert(SQLModel, table=True):
     __tablename__ = "alert"
+    # The open alerts of a clinic (acknowledged_at IS NULL) are a short range of this index, so the
+    # console's live Today page can look for news every second without reading a clinic's history.
+    __table_args__ = (Index("ix_alert_clinic_open", "clinic_id", "acknowledged_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     clinic_id: str = Field(max_length=32, index=True)

@@ -34,12 +34,24 @@ class HealthPolicy:
 
 
 @dataclass
+class LivePolicy:
+    """The console's live Today page (``bot.web.console.live_feed``); tests shrink the times."""
+
+    interval: float = 1.0  # seconds between polls of the database while some page listens
+    heartbeat: float = 15.0  # a comment line on an idle stream, so proxies keep it open
+    signout_every: float = 10.0  # seconds between sign-out checks of the open streams
+    max_streams: int = 200  # per server; more get 503 and fall back to reloading
+    per_login: int = 4  # open Today tabs of one sign-in
+
+
+@dataclass
 class WebContext:
     """What every route needs: the process's services and the PTB application."""
 
     services: Services
     application: Application[Any, Any, Any, Any, Any, Any]
     health: HealthPolicy = field(default_factory=HealthPolicy)
+    live: LivePolicy = field(default_factory=LivePolicy)
     telegram: TelegramWatch | None = None
 
     @classmethod

@@ -10,7 +10,7 @@ from bot.wiring import web_routes
 
 
 def test_every_route_module_is_mounted() -> None:
-    ctx = SimpleNamespace(services=SimpleNamespace(settings=Settings.model_validate({})))
+    ctx = SimpleNamespace(services=SimpleNamespace(settings=Settings.model_validate({})), live=server.LivePolicy())
     app = server.build_web_app(ctx, web_routes())  # type: ignore[arg-type]
     paths = {resource.canonical for resource in app.router.resources()}
     assert {"/healthz", "/metrics"} <= paths

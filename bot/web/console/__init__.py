@@ -1,15 +1,18 @@
 """The clinic web console: ``/console`` on the bot's own HTTP server (``bot.web.server``).
 
-Server-rendered pages (Jinja2, autoescaped), one stylesheet, no JavaScript.
+Server-rendered pages (Jinja2, autoescaped), one stylesheet; one small script
+(``static/live.js``) makes Today live and everything works without it.
 Mounted as an aiohttp sub-application so its middleware (sessions, CSRF,
 security headers) only ever sees console requests. Routes, relative to
 ``/console``:
 
 - ``GET /login/<token>``, ``POST /login/<token>`` sign in with a link from
   ``/console`` in Telegram (``auth``, ``views_login``); ``POST /logout``.
-- ``GET /`` Today; ``POST /alerts/<id>/ack`` acknowledges an alert.
+- ``GET /`` Today; ``POST /alerts/<id>/ack`` acknowledges an alert;
+  ``GET /events`` Today's open alerts as server-sent events (``views_events``).
 - ``GET /alerts/<id>`` one alert (report, reply, history);
   ``POST /alerts/<id>/<take|note|resolve>`` handles it (``views_alert``).
+- ``GET /search?q=`` finds a patient by the start of the label (``views_search``).
 - ``GET /patients`` (filters, paging), ``GET /patients/<label>``,
   ``GET /patients/<label>/chart.png``, ``POST /patients/<label>/<action>``
   (book, reschedule, done, missed, cancel).
@@ -17,7 +20,7 @@ security headers) only ever sees console requests. Routes, relative to
 - ``GET /audit`` the clinic's audit trail.
 - ``GET /outcomes`` figures across patients, ``GET /outcomes/<area>/<soreness|followups>.png``
   their charts, ``POST /outcomes/export`` the clinic's CSV files as one ZIP.
-- ``/static/`` the stylesheet.
+- ``/static/`` the stylesheet and the live page's script.
 
 Every page view and form action is an audit event with the staff member's id
 (``staff:<id>``, ``channel=console``); pages and URLs name patients only by
@@ -47,13 +50,16 @@ from bot.web.console import (
     views_actions,
     views_alert,
     views_audit,
+    views_events,
     views_login,
     views_outcomes,
     views_patient,
     views_patients,
     views_schedules,
+    views_search,
     views_today,
 )
+from bot.web.console.live_feed import AlertFeed
 from bot.web.console.page import (
     STATE,
     ConsoleState,
@@ -72,8 +78,8 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",  # sign-in URLs carry a token; never leak a console URL
-    "Content-Security-Policy": ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-                                "frame-ancestors 'none'; base-uri 'none'"),
+    "Content-Security-Policy": ("default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; "
+                                "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
 }
 
 
@@ -182,6 +188,8 @@ def routes(console: web.Application) -> None:
     router.add_post(r"/alerts/{alert_id:\d{1,12}}/ack", views_today.acknowledge)
     router.add_get(r"/alerts/{alert_id:\d{1,12}}", views_alert.alert_page)
     router.add_post(r"/alerts/{alert_id:\d{1,12}}/{action:take|note|resolve}", views_alert.alert_action)
+    router.add_get("/events", views_events.events)
+    router.add_get("/search", views_search.search_page)
     router.add_get("/patients", views_patients.patients_page)
     router.add_get("/patients/{label}", views_patient.patient_page)
     router.add_get("/patients/{label}/chart.png", views_patient.chart)
@@ -201,4 +209,5 @@ def setup(app: web.Application, ctx: WebContext) -> None:
     console[CONTEXT] = ctx
     console[STATE] = ConsoleState(ctx, SessionCodec(secret_key(ctx.services.settings)), templates())
     routes(console)
+    views_events.attach(console, AlertFeed(ctx.services, ctx.live))
     app.add_subapp(COOKIE_PATH, console)

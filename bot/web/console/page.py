@@ -230,6 +230,11 @@ def stylesheet(request: web.Request) -> str:
     return str(request.app.router["static"].url_for(filename="console.css"))
 
 
+def script(request: web.Request, name: str) -> str:
+    """A script's URL under ``static/``, content-hashed like the stylesheet's."""
+    return str(request.app.router["static"].url_for(filename=name))
+
+
 def render(request: web.Request, template: str, texts: Texts, status: int = 200, **values: Any) -> web.Response:
     values.setdefault("nav", "")
     values.setdefault("signed_in", isinstance(texts, Console))
