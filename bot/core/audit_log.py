@@ -137,3 +137,14 @@ def between_ids(above: int, up_to: int) -> Any:
 def highest_id() -> Any:
     """The newest row id in the whole table (primary-key lookup, no filter)."""
     return select(func.max(AuditEvent.id))
+
+
+def recorded_clinics() -> Any:
+    """The clinic ids the trail holds, in order: what ``--clinic`` can match."""
+    return select(AuditEvent.clinic_id).where(col(AuditEvent.clinic_id).is_not(None)).distinct().order_by(
+        col(AuditEvent.clinic_id))
+
+
+def recorded_events() -> Any:
+    """The event names the trail holds, in order: what ``--event`` can match."""
+    return select(AuditEvent.event).distinct().order_by(col(AuditEvent.event))
