@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -158,6 +158,25 @@ async def test_audit_log_filters_like_the_cli_newest_first(clinics: Harness) -> 
         assert "console_patient_viewed" not in warnings.text
         bad = await browser.get("/console/audit?since=yesterday-ish")
         assert bad.status == 400 and "duration ago" in bad.text
+
+
+async def test_audit_since_and_until_are_typed_on_the_clinics_clock(clinics: Harness) -> None:
+    """The page shows clinic time, so the times staff type into Since and Until are clinic time too."""
+    zone = clinics.clinic.tz  # New York: UTC read as clinic time would be five hours off
+    morning = (datetime.now(UTC) - timedelta(days=2)).astimezone(zone).replace(hour=9, minute=0, second=0,
+                                                                               microsecond=0)
+    async with clinics.db.session() as session:
+        for event, hours in (("before_nine", -2), ("at_ten", 1), ("at_two", 5)):
+            session.add(AuditEvent(clinic_id="riverside", event=event, at=(morning + timedelta(hours=hours))))
+    async with ConsoleClient(clinics) as browser:
+        await signed_in(clinics, browser)
+        page = await browser.get(f"/console/audit?since={morning:%Y-%m-%dT%H:%M}"
+                                 f"&until={morning + timedelta(hours=3):%Y-%m-%dT%H:%M}")
+        assert page.status == 200
+        assert re.findall(r"<code>([a-z_]+)</code>", page.text) == ["at_ten"]
+        assert f"{morning + timedelta(hours=1):%Y-%m-%d} 10:00:00" in page.text  # shown as typed: clinic time
+        offset = await browser.get(f"/console/audit?since={morning.astimezone(UTC):%Y-%m-%dT%H:%M}Z&until=1h")
+        assert "before_nine" not in offset.text and "at_two" in offset.text  # an explicit offset still wins
 
 
 async def test_staff_never_reach_another_clinics_patients(clinics: Harness) -> None:
