@@ -14,10 +14,11 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.models import CheckIn, Course, Patient, SessionStatus, TreatmentSession
+from bot.core.models import CheckIn, Course, MessageKind, Patient, ScheduledMessage, SessionStatus, TreatmentSession
 from bot.core.patients import LIVE_STATUSES
 
 
@@ -267,3 +268,18 @@ async def last_done_session(session: AsyncSession, patient_id: int) -> Treatment
         .order_by(col(TreatmentSession.scheduled_at).desc())
     )
     return (await session.exec(statement)).first()
+
+
+def still_wanted() -> ColumnElement[bool]:
+    """A ``ScheduledMessage`` filter: drops the nudge of a check-in that no longer waits for answers.
+
+    A nudge is planned when its check-in is sent and stays pending until it is
+    due, when the sender skips it if the check-in was answered (or superseded).
+    Until then it is not something the bot will send: what staff read as
+    "planned" and the pending-messages gauge both filter with this.
+    """
+    open_checkin = exists().where(
+        col(CheckIn.id) == col(ScheduledMessage.payload)["checkin_id"].as_integer(),
+        col(CheckIn.status) == CheckInStatus.OPEN,
+    )
+    return or_(col(ScheduledMessage.kind) != MessageKind.NUDGE, open_checkin)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
-from bot.core.models import Alert, AuditEvent, SessionStatus
+from bot.core.models import Alert, AuditEvent, MessageKind, Patient, ScheduledMessage, SessionStatus
 from messages.render import format_when
 from tests.support.clinic import STAFF_USER_ID
 from tests.support.clock import PINNED_NOW
@@ -119,6 +119,26 @@ async def test_patient_page_shows_course_answers_alerts_chart_and_planned_messag
         assert missing.status == 404 and "no patient R-0999" in missing.text
     viewed = await audit_events(clinics.db, "console_patient_viewed")
     assert [(e.patient_label, e.actor) for e in viewed] == [("R-0001", f"staff:{STAFF_USER_ID}")]
+
+
+async def test_an_answered_checkin_has_no_reminder_in_what_the_bot_will_send(clinics: Harness) -> None:
+    """Its nudge row waits until due (then the sender skips it); staff must not read it as still coming."""
+    async with clinics.db.session() as session:
+        patient = (await session.exec(select(Patient).where(Patient.label == "R-0001"))).one()
+    now = clinics.services.clock.now()
+    answered = await add_checkin(clinics.db, patient, now - timedelta(hours=1), soreness=2)
+    waiting = await add_checkin(clinics.db, patient, now - timedelta(minutes=10), status="open", level=None)
+    async with clinics.db.session() as session:
+        for checkin, hours in ((answered, 2), (waiting, 5)):
+            session.add(ScheduledMessage(patient_id=patient.id, clinic_id="riverside", kind=MessageKind.NUDGE,
+                                         dedupe_key=f"checkin:{checkin.id}:nudge", due_at=now + timedelta(hours=hours),
+                                         payload={"checkin_id": checkin.id}))
+    async with ConsoleClient(clinics) as browser:
+        await signed_in(clinics, browser)
+        page = await browser.get("/console/patients/R-0001")
+    planned = page.text.split('id="planned-h"', 1)[1].split("</ul>", 1)[0]
+    assert planned.count("check-in reminder") == 1  # only the open check-in's
+    assert format_when(now + timedelta(hours=5), clinics.clinic.tz, "en").replace("\u202f", " ") in plain(planned)
 
 
 async def test_schedule_preview_lists_every_message_on_the_patients_clock(clinics: Harness) -> None:
