@@ -139,6 +139,7 @@ class About:
     session_number: int | None
     injected_at: datetime | None
     course_id: int | None = None
+    followup_offset: str | None = None  # a follow-up's offset as the clinic wrote it (``P3M``)
 
     def days_since(self, moment: datetime, zone: ZoneInfo) -> int | None:
         """Calendar days between the injection and ``moment`` on the patient's wall."""
@@ -232,7 +233,16 @@ async def _about(
         course = await latest_course(session, checkin.patient_id)
     injected = (treatment.done_at or treatment.scheduled_at) if treatment is not None else None
     return About(course.area if course else "", treatment.number if treatment else None, injected,
-                 course.id if course else None)
+                 course.id if course else None, await _followup_offset(session, checkin))
+
+
+async def _followup_offset(session: AsyncSession, checkin: CheckIn) -> str | None:
+    """The offset of the planned follow-up this check-in answers, so its header names it as configured."""
+    if checkin.kind != CheckInKind.FOLLOWUP or checkin.scheduled_message_id is None:
+        return None
+    message = await session.get(ScheduledMessage, checkin.scheduled_message_id)
+    offset = message.payload.get("offset") if message is not None else None
+    return offset if isinstance(offset, str) else None
 
 
 async def previous_soreness(session: AsyncSession, checkin: CheckIn) -> int | None:
