@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from bot.core.models import MessageKind
+from bot.core.models import MessageKind, Patient
 from tests.support.checkin_factories import WAIT, checkin_bot, edited_to, first_session_id, patient_scene
 from tests.support.clinic import clinic_data, registry
 from tests.support.factories import add_message
@@ -29,11 +29,10 @@ def per_language_contact() -> dict[str, object]:
     return data
 
 
-async def _followup(harness: Harness, scene_patient: object, offset: str) -> None:
-    await add_message(harness.db, scene_patient, MessageKind.FOLLOWUP,  # type: ignore[arg-type]
-                      harness.services.clock.now() + timedelta(seconds=0.2),
-                      session_id=await first_session_id(harness, scene_patient),  # type: ignore[arg-type]
-                      offset=offset)
+async def _followup(harness: Harness, patient: Patient, offset: str) -> None:
+    """A follow-up due now, planned as the planner plans it (its offset in the payload)."""
+    await add_message(harness.db, patient, MessageKind.FOLLOWUP, harness.services.clock.now() + timedelta(seconds=0.2),
+                      session_id=await first_session_id(harness, patient), offset=offset)
     assert harness.services.dispatcher is not None
     harness.services.dispatcher.poke()
 
