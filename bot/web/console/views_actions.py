@@ -117,9 +117,9 @@ def for_people(console: Console, value: Any) -> Any:
         return value
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        return console.when(moment if moment.tzinfo else moment.replace(tzinfo=console.home_clinic.tz))
+    except (ValueError, OverflowError):  # not a date, or one at the calendar's edge (year 1 at +14:00)
         return value
-    return console.when(moment if moment.tzinfo else moment.replace(tzinfo=console.home_clinic.tz))
 
 
 def error_text(console: Console, error: StaffError) -> str:
