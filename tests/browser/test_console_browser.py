@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from bot.core.clock import ShiftedClock
+from tests.browser.console_pages import PAGES
 from tests.support.clock import PINNED_NOW
 from tests.support.console import console_link, patient_with_history, two_clinics
 from tests.support.factories import make_course, make_patient
@@ -189,7 +190,8 @@ async def _refusals(page: Any, context: Any, base: str) -> None:
 
 async def _fits_the_screen(page: Any) -> None:
     """Nothing wider than the window (the phone layout stacks tables instead of scrolling sideways)."""
-    for path in ("/console/", "/console/patients", "/console/patients/R-0001", "/console/audit"):
+    for listed in PAGES:  # after the morning's changes; test_every_page.py checks them fresh at 390 px
+        path = listed.path
         await page.goto(page.url.split("/console")[0] + path)
         overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, (path, overflow)
