@@ -11,6 +11,9 @@ from bot.core.db import Database
 from bot.core.migrate import upgrade
 from tests.support.databases import backends, fresh_database
 
+TEST_SWITCHES = ("AFTERCARE_TEST_POSTGRES_URL", "AFTERCARE_UPDATE_DEMO_TRANSCRIPT")
+"""Variables meant for the tests themselves (not bot settings): kept."""
+
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -18,7 +21,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import os
 
     for name in list(os.environ):
-        if name.startswith("AFTERCARE_") and name != "AFTERCARE_TEST_POSTGRES_URL":
+        if name.startswith("AFTERCARE_") and not name.startswith(TEST_SWITCHES):
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
 

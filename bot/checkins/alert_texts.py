@@ -46,7 +46,7 @@ class Acknowledgement:
 def patient_text(svc: Services, clinic: Clinic | None, language: str, level: str) -> str:
     """Emergency: the emergency number first; urgent: the provider today (docs/CLINICAL.md)."""
     key = "checkin.outcome_emergency" if level == Level.EMERGENCY else "checkin.outcome_urgent"
-    return svc.text(key, language, clinic, **contact_params(clinic))
+    return svc.text(key, language, clinic, **contact_params(clinic, language))
 
 
 def staff_language(clinic: Clinic | None) -> str:

@@ -111,7 +111,8 @@ async def on_no_words(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     svc = services(context)
     clinic = svc.clinics.get(patient.clinic_id)
-    await message.reply_html(svc.text("media.text_only", patient.language, clinic, **contact_params(clinic)))
+    await message.reply_html(svc.text("media.text_only", patient.language, clinic,
+                                      **contact_params(clinic, patient.language)))
 
 
 async def _tell_patient(svc: Services, message: Message, patient: Patient, got: Received) -> None:
@@ -121,7 +122,7 @@ async def _tell_patient(svc: Services, message: Message, patient: Patient, got: 
     def m(name: str, **params: object) -> str:
         return svc.text(f"media.{name}", patient.language, clinic, **params)
 
-    parts = [m(f"passed_{got.kind}"), m("reach_now", **contact_params(clinic))]
+    parts = [m(f"passed_{got.kind}"), m("reach_now", **contact_params(clinic, patient.language))]
     if not got.caption:
         parts.append(m("in_words"))
     try:

@@ -107,7 +107,8 @@ async def on_free_text(update: Update, context: ContextTypes.DEFAULT_TYPE, _stat
     bind_patient(patient.clinic_id, patient.label)
     if await read_words(svc, context, message, patient, text) is None:
         clinic = svc.clinics.get(patient.clinic_id)
-        await message.reply_html(Texts(svc, clinic, patient.language)("free_text_general", **contact_params(clinic)))
+        await message.reply_html(Texts(svc, clinic, patient.language)("free_text_general",
+                                                                           **contact_params(clinic, patient.language)))
 
 
 async def read_words(svc: Services, context: ContextTypes.DEFAULT_TYPE, message: Message, patient: Patient,
@@ -183,7 +184,8 @@ async def on_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE, checkin
         return
     await query.answer()
     t = Texts(svc, svc.clinics.get(patient.clinic_id), patient.language)
-    reply = t("follow_up_denied", **contact_params(t.clinic)) if answer == "no" else t("follow_up_confirmed")
+    reply = (t("follow_up_denied", **contact_params(t.clinic, t.language)) if answer == "no"
+             else t("follow_up_confirmed"))
     try:
         await query.edit_message_text(reply, parse_mode=ParseMode.HTML)
     except TelegramError as exc:

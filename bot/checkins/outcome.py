@@ -5,7 +5,7 @@ free text), so the outcomes of docs/CLINICAL.md cannot drift apart:
 
 | level     | patient                                             | also                                  |
 |-----------|-----------------------------------------------------|---------------------------------------|
-| ok        | thanks, reassurance, the day's aftercare advice     | level stored (history)                |
+| ok        | reassurance, the day's aftercare advice             | level stored (history)                |
 | watch     | thanks, how to reach the clinic, when we ask again  | extra CHECKIN row after               |
 |           |                                                     | ``timing.watch_recheck_after``        |
 | urgent    | "contact your provider today" + phone, hours, after | Alert to staff at once                |
@@ -113,13 +113,18 @@ def outcome_text(
     svc: Services, clinic: Clinic | None, patient: Patient, checkin: CheckIn, level: Level,
     days: int | None, recheck_at: datetime | None, *, lead: str | None = None,
 ) -> str:
-    """Thanks, the outcome for ``level`` (ok or watch) and the day's aftercare advice."""
+    """The outcome for ``level`` (ok or watch) and the day's aftercare advice, after ``lead`` if given.
+
+    A check-in's own message, edited into its summary, already ends "your
+    answers are saved", so the outcome does not thank again; a follow-up's
+    says what the answers are for.
+    """
     t = Texts(svc, clinic, patient.language)
     followup = checkin.kind == CheckInKind.FOLLOWUP
-    parts = [lead if lead is not None else t("followup_thanks" if followup else "thanks")]
+    parts = [lead if lead is not None else t("followup_thanks") if followup else ""]
     if level == Level.WATCH:
         when = format_when(recheck_at, ZoneInfo(patient.timezone), patient.language) if recheck_at else ""
-        parts.append(t("outcome_watch", when=when, **contact_params(clinic)))
+        parts.append(t("outcome_watch", when=when, **contact_params(clinic, patient.language)))
     elif not followup:
         parts.append(t("outcome_ok"))
     parts.append(advice(t, days, followup))

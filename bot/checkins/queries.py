@@ -14,10 +14,11 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.core.models import CheckIn, Course, Patient, SessionStatus, TreatmentSession
+from bot.core.models import CheckIn, Course, MessageKind, Patient, ScheduledMessage, SessionStatus, TreatmentSession
 from bot.core.patients import LIVE_STATUSES
 
 
@@ -138,6 +139,7 @@ class About:
     session_number: int | None
     injected_at: datetime | None
     course_id: int | None = None
+    followup_offset: str | None = None  # a follow-up's offset as the clinic wrote it (``P3M``)
 
     def days_since(self, moment: datetime, zone: ZoneInfo) -> int | None:
         """Calendar days between the injection and ``moment`` on the patient's wall."""
@@ -231,7 +233,16 @@ async def _about(
         course = await latest_course(session, checkin.patient_id)
     injected = (treatment.done_at or treatment.scheduled_at) if treatment is not None else None
     return About(course.area if course else "", treatment.number if treatment else None, injected,
-                 course.id if course else None)
+                 course.id if course else None, await _followup_offset(session, checkin))
+
+
+async def _followup_offset(session: AsyncSession, checkin: CheckIn) -> str | None:
+    """The offset of the planned follow-up this check-in answers, so its header names it as configured."""
+    if checkin.kind != CheckInKind.FOLLOWUP or checkin.scheduled_message_id is None:
+        return None
+    message = await session.get(ScheduledMessage, checkin.scheduled_message_id)
+    offset = message.payload.get("offset") if message is not None else None
+    return offset if isinstance(offset, str) else None
 
 
 async def previous_soreness(session: AsyncSession, checkin: CheckIn) -> int | None:
@@ -267,3 +278,18 @@ async def last_done_session(session: AsyncSession, patient_id: int) -> Treatment
         .order_by(col(TreatmentSession.scheduled_at).desc())
     )
     return (await session.exec(statement)).first()
+
+
+def still_wanted() -> ColumnElement[bool]:
+    """A ``ScheduledMessage`` filter: drops the nudge of a check-in that no longer waits for answers.
+
+    A nudge is planned when its check-in is sent and stays pending until it is
+    due, when the sender skips it if the check-in was answered (or superseded).
+    Until then it is not something the bot will send: what staff read as
+    "planned" and the pending-messages gauge both filter with this.
+    """
+    open_checkin = exists().where(
+        col(CheckIn.id) == col(ScheduledMessage.payload)["checkin_id"].as_integer(),
+        col(CheckIn.status) == CheckInStatus.OPEN,
+    )
+    return or_(col(ScheduledMessage.kind) != MessageKind.NUDGE, open_checkin)

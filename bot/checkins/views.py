@@ -19,6 +19,8 @@ from bot.core.callbacks import Action, encode
 from bot.core.clinic_config import Clinic
 from bot.core.models import CheckIn
 from bot.core.services import Services
+from bot.domain.durations import DurationError, IsoDuration
+from bot.domain.enrolment import duration_parts
 from bot.domain.triage import CHECKLIST_SIGNS, Sign, Swelling, Thresholds
 from messages.render import Safe
 
@@ -37,11 +39,13 @@ class View:
     keyboard: InlineKeyboardMarkup | None
 
 
-def contact_params(clinic: Clinic | None) -> dict[str, str]:
+def contact_params(clinic: Clinic | None, language: str) -> dict[str, str]:
+    """The clinic's phone, hours and after-hours line in the reader's language (clinics may give them per language)."""
     if clinic is None:
         return {"phone": "", "hours": "", "after_hours": "", "emergency": ""}
-    return {"phone": clinic.contact.phone, "hours": clinic.contact.hours,
-            "after_hours": clinic.contact.after_hours, "emergency": clinic.emergency_number}
+    contact = clinic.contact_in(language)
+    return {"phone": contact.phone, "hours": contact.hours, "after_hours": contact.after_hours,
+            "emergency": clinic.emergency_number}
 
 
 def _button(label: str, checkin_id: int, *args: str | int) -> InlineKeyboardButton:
@@ -75,18 +79,35 @@ class Texts:
         return self(f"function_{value}")
 
     def contact(self) -> str:
-        return f"<i>{self('contact_line', **contact_params(self.clinic))}</i>"
+        return f"<i>{self('contact_line', **contact_params(self.clinic, self.language))}</i>"
 
     def when_to_call(self) -> str:
         """The clinic's red-flag list with its numbers: the answer to "should I call if ...?"."""
         return self("when_to_call", celsius=f"{self.limits.fever_celsius:g}",
-                    fahrenheit=f"{self.limits.fever_fahrenheit:g}", **contact_params(self.clinic))
+                    fahrenheit=f"{self.limits.fever_fahrenheit:g}", **contact_params(self.clinic, self.language))
+
+
+def offset_words(t: Texts, offset: str | None) -> str:
+    """``P3M`` -> "3 months", as the clinic configured it and the enrolment plan announced it.
+
+    Counting weeks since the injection instead turned three months into "12
+    weeks" and six into "25 weeks". Empty when the offset is unknown (a
+    follow-up planned before offsets were stored), so the caller counts weeks.
+    """
+    if offset is None:
+        return ""
+    try:
+        duration = IsoDuration.parse(offset)
+    except DurationError:
+        return ""
+    return " ".join(t.svc.text(f"enrolment.unit_{unit}", t.language, t.clinic, count=count)
+                    for unit, count in duration_parts(duration))
 
 
 def header(t: Texts, checkin: CheckIn, about: About, zone: ZoneInfo) -> str:
     days = about.days_since(checkin.created_at, zone)
     if checkin.kind == CheckInKind.FOLLOWUP:
-        weeks = t("followup_weeks", count=max((days or 0) // 7, 1))
+        weeks = offset_words(t, about.followup_offset) or t("followup_weeks", count=max((days or 0) // 7, 1))
         return t("followup_header", area=area_name(t.clinic, about, t.language), weeks=Safe(weeks))
     day = t("day_today") if not days else t("day_n", count=days)
     return t("header", area=area_name(t.clinic, about, t.language), session=about.session_number or "?",

@@ -27,9 +27,20 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from bot.cli.common import CliError, load_settings
-from bot.core.audit_log import AuditFilter, between_ids, highest_id, newest, normalise_level, parse_moment
+from bot.core.audit_log import (
+    AuditFilter,
+    between_ids,
+    highest_id,
+    newest,
+    normalise_level,
+    parse_moment,
+    recorded_clinics,
+    recorded_events,
+)
+from bot.core.clinic_config import ConfigError, load_clinics
 from bot.core.db import DatabaseUrlError, sync_url
 from bot.core.models import AuditEvent
+from bot.core.settings import Settings
 
 LOOKBACK = 200
 def _details(details: dict[str, Any]) -> str:
@@ -123,6 +134,33 @@ def _follow(engine: Engine, follower: Follower, json_output: bool, interval: flo
         return  # Ctrl-C is how --follow ends
 
 
+def _configured_clinics(settings: Settings) -> set[str]:
+    """The clinic ids of the clinic file, or none when it cannot be read (the trail alone then decides)."""
+    try:
+        return set(load_clinics(settings.clinic_config_path).ids)
+    except (ConfigError, OSError):
+        return set()
+
+
+def _refuse_unknown(session: Session, flt: AuditFilter, settings: Settings) -> None:
+    """A misspelt --clinic or --event would print an empty table and exit 0; refuse it, naming what exists.
+
+    Known clinics are the clinic file's and those in the trail; known events are those the trail
+    holds (an event that never happened cannot match anything yet).
+    """
+    if flt.clinic_id is not None:
+        clinics = _configured_clinics(settings) | {c for c in session.exec(recorded_clinics()).all() if c}
+        if flt.clinic_id not in clinics:
+            raise CliError(f"--clinic {flt.clinic_id}: unknown clinic; known: {', '.join(sorted(clinics)) or 'none'}",
+                           code=2)
+    if flt.events:
+        events = set(session.exec(recorded_events()).all())
+        unknown = [e for e in flt.events if e not in events]
+        if unknown:
+            raise CliError(f"--event {', '.join(unknown)}: no such event in the audit trail; known: "
+                           f"{', '.join(sorted(events)) or 'none'}", code=2)
+
+
 def _filter(clinic: str | None, patient: str | None, events: list[str] | None, level: str | None,
             since: str | None, until: str | None) -> AuditFilter:
     now = datetime.now(UTC)
@@ -167,9 +205,11 @@ def logs(
     flt = _filter(clinic, patient, event, level, since, until)
     if follow and flt.until is not None:
         raise CliError("--follow and --until cannot be combined", code=2)
-    engine = _engine(load_settings().database_url)
+    settings = load_settings()
+    engine = _engine(settings.database_url)
     try:
         with Session(engine) as session, _reading():
+            _refuse_unknown(session, flt, settings)
             floor = session.exec(highest_id()).one() or 0
             rows = list(reversed(session.exec(newest(flt, limit)).all()))
         if not json_output:

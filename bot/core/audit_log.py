@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import func
@@ -32,14 +32,18 @@ MAX_AGO = timedelta(days=100 * 366)
 """A duration ago is at most a century: more is a typo, and would overflow date arithmetic."""
 
 
-def parse_moment(option: str, value: str, now: datetime) -> datetime:
-    """``2h``/``30m``/``7d``/``1h30m`` ago, or an ISO time (naive means UTC); else a one-line ``ValueError``."""
+def parse_moment(option: str, value: str, now: datetime, zone: tzinfo = UTC) -> datetime:
+    """``2h``/``30m``/``7d``/``1h30m`` ago, or an ISO time; else a one-line ``ValueError``.
+
+    An ISO time without an offset is on ``zone``'s clock: UTC for the CLI (its
+    table is in UTC), the clinic's for the console (whose pages show clinic time).
+    """
     text = value.strip().lower()
     if text and _DURATION.sub("", text) == "":
         return now - _ago(option, value, text)
     try:
         moment = datetime.fromisoformat(value.strip())
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        return (moment.replace(tzinfo=zone) if moment.tzinfo is None else moment).astimezone(UTC)
     except (ValueError, OverflowError):
         raise ValueError(f"{option}: expected an ISO time (2025-03-01T08:00) or a duration (30m, 2h, 7d), "
                          f"got {value[:40]!r}") from None
@@ -137,3 +141,14 @@ def between_ids(above: int, up_to: int) -> Any:
 def highest_id() -> Any:
     """The newest row id in the whole table (primary-key lookup, no filter)."""
     return select(func.max(AuditEvent.id))
+
+
+def recorded_clinics() -> Any:
+    """The clinic ids the trail holds, in order: what ``--clinic`` can match."""
+    return select(AuditEvent.clinic_id).where(col(AuditEvent.clinic_id).is_not(None)).distinct().order_by(
+        col(AuditEvent.clinic_id))
+
+
+def recorded_events() -> Any:
+    """The event names the trail holds, in order: what ``--event`` can match."""
+    return select(AuditEvent.event).distinct().order_by(col(AuditEvent.event))

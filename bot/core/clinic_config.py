@@ -46,10 +46,62 @@ class QuietHours(_Strict):
     end: ClockTime = time(8, 0)
 
 
+PerLanguage = str | dict[str, str]
+"""A text a clinic may give once (every reader sees it) or per language: ``{en: ..., es: ...}``."""
+
+
+def _per_language(value: PerLanguage, min_length: int) -> PerLanguage:
+    texts = {"": value} if isinstance(value, str) else value
+    if not texts:
+        raise ValueError("give a text, or one per language such as {en: ..., es: ...}")
+    for language, text in texts.items():
+        if language and language not in SUPPORTED_LANGUAGES:
+            raise ValueError(f"unsupported language {language!r} (supported: {', '.join(SUPPORTED_LANGUAGES)})")
+        if len(text.strip()) < min_length:
+            raise ValueError(f"{language + ': ' if language else ''}must be at least {min_length} characters")
+    return value
+
+
+def _in_language(value: PerLanguage, language: str, fallback: str) -> str:
+    if isinstance(value, str):
+        return value
+    return value.get(language) or value.get(fallback) or next(iter(value.values()))
+
+
+class ContactText(_Strict):
+    """The contact details in one reader's language."""
+
+    phone: str
+    hours: str
+    after_hours: str
+
+
 class Contact(_Strict):
+    """How patients reach a person. ``hours`` and ``after_hours`` may be given per language."""
+
     phone: str = Field(min_length=3)
-    hours: str = Field(min_length=1)
-    after_hours: str = Field(min_length=3)
+    hours: PerLanguage
+    after_hours: PerLanguage
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, value: PerLanguage) -> PerLanguage:
+        return _per_language(value, 1)
+
+    @field_validator("after_hours")
+    @classmethod
+    def _after_hours(cls, value: PerLanguage) -> PerLanguage:
+        return _per_language(value, 3)
+
+    def missing(self, language: str) -> list[str]:
+        """The per-language fields that have no text in ``language`` (the clinic's default must have one)."""
+        return [name for name in ("hours", "after_hours")
+                if isinstance(value := getattr(self, name), dict) and language not in value]
+
+    def shown(self, language: str, fallback: str) -> ContactText:
+        """For a reader of ``language``; a language the clinic gave no text for gets ``fallback``'s."""
+        return ContactText(phone=self.phone, hours=_in_language(self.hours, language, fallback),
+                           after_hours=_in_language(self.after_hours, language, fallback))
 
 
 TELEGRAM_ID_LIMIT = 2**52
@@ -259,6 +311,18 @@ class Clinic(_Strict):
             if language not in SUPPORTED_LANGUAGES:
                 raise ValueError(f"texts for unsupported language {language!r}")
         return value
+
+    @model_validator(mode="after")
+    def _contact_in_default_language(self) -> Clinic:
+        missing = self.contact.missing(self.default_language)
+        if missing:
+            raise ValueError(f"contact.{missing[0]}: per-language texts need one in the clinic's first language "
+                             f"({self.default_language!r}), which readers of other languages fall back to")
+        return self
+
+    def contact_in(self, language: str) -> ContactText:
+        """Phone, hours and after-hours line for a reader of ``language``."""
+        return self.contact.shown(language, self.default_language)
 
     @property
     def tz(self) -> ZoneInfo:

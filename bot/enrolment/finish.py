@@ -180,7 +180,7 @@ def plan_texts(turn: Turn, enrolled: Enrolled, preface: str | None) -> list[str]
     else:
         sessions = turn.t("plan_unbooked", count=count, interval=interval)
     plan = "\n\n".join(part for part in (preface, head, sessions, _sends(turn, area)) if part)
-    contact = clinic.contact
+    contact = clinic.contact_in(turn.flow.language)
     basics = "\n\n".join(part for part in (
         turn.t("expect"), turn.common("disclaimer_extra"), turn.t("commands"),
         turn.common("contact", phone=contact.phone, hours=contact.hours,

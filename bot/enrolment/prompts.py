@@ -45,7 +45,7 @@ def language_prompt(turn: Turn) -> Prompt:
 
 def consent_prompt(turn: Turn) -> Prompt:
     """Welcome, disclaimer, how to reach a person, what is stored, then the question."""
-    contact = turn.clinic.contact
+    contact = turn.clinic.contact_in(turn.flow.language)
     parts = [
         turn.t("welcome", clinic_name=turn.clinic.name),
         turn.common("disclaimer"),

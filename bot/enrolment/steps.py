@@ -120,7 +120,7 @@ async def on_screening(turn: Turn, callback: Callback) -> bool:
         await advance(turn)
         return True
     flagged = bool(turn.flow.flags)
-    contact = turn.clinic.contact
+    contact = turn.clinic.contact_in(turn.flow.language)
     preface = (turn.t("screening_flagged", clinic_name=turn.clinic.name, phone=contact.phone,
                       hours=contact.hours) if flagged else turn.t("screening_clear"))
     await advance(turn, preface=preface, event="enrolment_screening_completed", flagged=flagged)

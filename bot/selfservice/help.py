@@ -13,9 +13,9 @@ from bot.ptb.chat import current_patient, reply_language
 def help_text(svc: Services, language: str, clinic: Clinic | None, staff: bool = False) -> str:
     parts = [svc.text("common.help", language, clinic)]
     if clinic is not None:
-        parts.append(svc.text("common.contact", language, clinic, phone=clinic.contact.phone,
-                              hours=clinic.contact.hours, after_hours=clinic.contact.after_hours,
-                              emergency=clinic.emergency_number))
+        contact = clinic.contact_in(language)
+        parts.append(svc.text("common.contact", language, clinic, phone=contact.phone, hours=contact.hours,
+                              after_hours=contact.after_hours, emergency=clinic.emergency_number))
     parts.append(svc.text("common.disclaimer", language, clinic))
     if staff:
         parts.append(svc.text("common.help_staff", language, clinic))

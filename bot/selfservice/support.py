@@ -193,6 +193,7 @@ def contact_text(ask: Ask) -> str:
     clinic = ask.clinic
     if clinic is None:
         return ""
-    return ask.common("contact", phone=clinic.contact.phone, hours=clinic.contact.hours,
-                      after_hours=clinic.contact.after_hours, emergency=clinic.emergency_number)
+    contact = clinic.contact_in(ask.language)
+    return ask.common("contact", phone=contact.phone, hours=contact.hours, after_hours=contact.after_hours,
+                      emergency=clinic.emergency_number)
 

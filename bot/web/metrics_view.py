@@ -21,6 +21,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func
 from sqlmodel import col, select
 
+from bot.checkins.queries import still_wanted
 from bot.core.db import Database
 from bot.core.logging import get_logger
 from bot.core.metrics import REGISTRY
@@ -56,7 +57,7 @@ class DatabaseGauges(Collector):
         async with db.session() as session:
             pending = await session.exec(
                 select(ScheduledMessage.kind, func.count())
-                .where(ScheduledMessage.status == MessageStatus.PENDING)
+                .where(ScheduledMessage.status == MessageStatus.PENDING, still_wanted())
                 .group_by(ScheduledMessage.kind)
             )
             self.pending = {kind: int(count) for kind, count in pending.all()}

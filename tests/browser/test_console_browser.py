@@ -6,16 +6,13 @@ comes from a real ``/console`` command sent through the Bot API sandbox; the
 browser then views Today, acknowledges an alert, opens a patient, books a
 session with the form and sees its reminders queued, previews a schedule,
 and is refused another clinic's patient and a form posted without its CSRF
-token. Every page is screenshotted into the test's directory; with
-``CONSOLE_SCREENSHOTS_DIR`` set, Today, the patient page and the preview are
-also written there (that is how ``docs/screenshots`` is made, see
+token. Every page is screenshotted into the test's directory (the published
+ones, ``docs/screenshots``, come from ``test_every_page.py``: see
 docs/CONSOLE.md). All traffic stays on 127.0.0.1 and every wait is bounded.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +21,7 @@ from typing import Any
 import pytest
 
 from bot.core.clock import ShiftedClock
+from tests.browser.console_pages import PAGES
 from tests.support.clock import PINNED_NOW
 from tests.support.console import console_link, patient_with_history, two_clinics
 from tests.support.factories import make_course, make_patient
@@ -34,7 +32,6 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 375, "height": 812}}
 WAIT_MS = 10_000
-README_SHOTS = ("today", "patient", "schedules")
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
@@ -80,19 +77,13 @@ async def clinic(tmp_path: Path) -> AsyncIterator[Harness]:
 
 
 class Shots:
-    """Screenshots of each page into the test directory (and the README's into CONSOLE_SCREENSHOTS_DIR)."""
+    """Screenshots of each page into the test directory, to look at when a step fails."""
 
     def __init__(self, page: Any, tmp_path: Path, viewport: str) -> None:
         self.page, self.dir, self.viewport = page, tmp_path, viewport
-        published = os.environ.get("CONSOLE_SCREENSHOTS_DIR")  # relative to the repository (tests run elsewhere)
-        self.publish = Path(__file__).resolve().parents[2] / published if published else None
 
     async def take(self, name: str) -> None:
-        path = self.dir / f"{name}-{self.viewport}.png"
-        await self.page.screenshot(path=str(path), full_page=True)
-        if self.publish is not None and name in README_SHOTS:
-            self.publish.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, self.publish / path.name)
+        await self.page.screenshot(path=str(self.dir / f"{name}-{self.viewport}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
@@ -199,7 +190,8 @@ async def _refusals(page: Any, context: Any, base: str) -> None:
 
 async def _fits_the_screen(page: Any) -> None:
     """Nothing wider than the window (the phone layout stacks tables instead of scrolling sideways)."""
-    for path in ("/console/", "/console/patients", "/console/patients/R-0001", "/console/audit"):
+    for listed in PAGES:  # after the morning's changes; test_every_page.py checks them fresh at 390 px
+        path = listed.path
         await page.goto(page.url.split("/console")[0] + path)
         overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, (path, overflow)

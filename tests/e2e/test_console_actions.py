@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from bot.checkins.escalation import raise_alert
 from bot.core.models import Alert, MessageKind
 from bot.domain.triage import Level, Sign
+from messages.render import format_when
 from tests.support.clinic import STAFF_CHAT_ID, STAFF_USER_ID
 from tests.support.console import ConsoleClient, signed_in
 from tests.support.factories import messages_of, reload
@@ -63,11 +64,13 @@ async def test_refused_forms_show_the_reason_inline_and_change_nothing(harness: 
     scenario = await patient_mid_course(harness.services)
     before = await sessions_now(harness.db, scenario.course.id)
     yesterday = local_input(harness, harness.services.clock.now() - timedelta(days=1))
+    shown_yesterday = format_when(datetime.fromisoformat(yesterday).replace(tzinfo=harness.clinic.tz),
+                                  harness.clinic.tz, "en").replace("\u202f", " ")
     async with ConsoleClient(harness) as browser:
         await signed_in(harness, browser)
         await browser.get("/console/patients/R-0001")
         cases = [
-            ("book", {"when": yesterday}, "is in the past"),
+            ("book", {"when": yesterday}, f"“{shown_yesterday}” is in the past"),
             ("book", {"when": ""}, "Enter a date and time."),
             ("book", {"when": "someday soon"}, "could not read"),
             ("reschedule", {"session": "1", "when": local_input(harness, harness.services.clock.now()
@@ -79,9 +82,11 @@ async def test_refused_forms_show_the_reason_inline_and_change_nothing(harness: 
         for action, form, reason in cases:
             page = await browser.post(f"/console/patients/R-0001/{action}", form)
             assert page.status == 400, action
-            error = re.search(r'<p class="error" role="alert">(.*?)</p>', page.text, re.S)
+            error = re.search(r'<p class="error" role="alert"[^>]*>(.*?)</p>', page.text, re.S)
             assert error is not None and reason in error.group(1), (action, page.text[-3000:])
             assert f'action="/console/patients/R-0001/{action}"' in page.text.split(error.group(0))[0]
+            assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", error.group(1)), error.group(1)  # no raw ISO
+            assert f'id="error-{action}" tabindex="-1" autofocus' in error.group(0)  # the browser lands on it
     assert await sessions_now(harness.db, scenario.course.id) == before
     refused = await audit_events(harness.db, "console_action_refused")
     assert [e.details["reason"] for e in refused] == [

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
 
-from bot.core.models import Alert, AuditEvent, SessionStatus
+from bot.core.models import Alert, AuditEvent, MessageKind, Patient, ScheduledMessage, SessionStatus
 from messages.render import format_when
 from tests.support.clinic import STAFF_USER_ID
 from tests.support.clock import PINNED_NOW
@@ -121,6 +121,26 @@ async def test_patient_page_shows_course_answers_alerts_chart_and_planned_messag
     assert [(e.patient_label, e.actor) for e in viewed] == [("R-0001", f"staff:{STAFF_USER_ID}")]
 
 
+async def test_an_answered_checkin_has_no_reminder_in_what_the_bot_will_send(clinics: Harness) -> None:
+    """Its nudge row waits until due (then the sender skips it); staff must not read it as still coming."""
+    async with clinics.db.session() as session:
+        patient = (await session.exec(select(Patient).where(Patient.label == "R-0001"))).one()
+    now = clinics.services.clock.now()
+    answered = await add_checkin(clinics.db, patient, now - timedelta(hours=1), soreness=2)
+    waiting = await add_checkin(clinics.db, patient, now - timedelta(minutes=10), status="open", level=None)
+    async with clinics.db.session() as session:
+        for checkin, hours in ((answered, 2), (waiting, 5)):
+            session.add(ScheduledMessage(patient_id=patient.id, clinic_id="riverside", kind=MessageKind.NUDGE,
+                                         dedupe_key=f"checkin:{checkin.id}:nudge", due_at=now + timedelta(hours=hours),
+                                         payload={"checkin_id": checkin.id}))
+    async with ConsoleClient(clinics) as browser:
+        await signed_in(clinics, browser)
+        page = await browser.get("/console/patients/R-0001")
+    planned = page.text.split('id="planned-h"', 1)[1].split("</ul>", 1)[0]
+    assert planned.count("check-in reminder") == 1  # only the open check-in's
+    assert format_when(now + timedelta(hours=5), clinics.clinic.tz, "en").replace("\u202f", " ") in plain(planned)
+
+
 async def test_schedule_preview_lists_every_message_on_the_patients_clock(clinics: Harness) -> None:
     async with ConsoleClient(clinics) as browser:
         await signed_in(clinics, browser)
@@ -158,6 +178,25 @@ async def test_audit_log_filters_like_the_cli_newest_first(clinics: Harness) -> 
         assert "console_patient_viewed" not in warnings.text
         bad = await browser.get("/console/audit?since=yesterday-ish")
         assert bad.status == 400 and "duration ago" in bad.text
+
+
+async def test_audit_since_and_until_are_typed_on_the_clinics_clock(clinics: Harness) -> None:
+    """The page shows clinic time, so the times staff type into Since and Until are clinic time too."""
+    zone = clinics.clinic.tz  # New York: UTC read as clinic time would be five hours off
+    morning = (datetime.now(UTC) - timedelta(days=2)).astimezone(zone).replace(hour=9, minute=0, second=0,
+                                                                               microsecond=0)
+    async with clinics.db.session() as session:
+        for event, hours in (("before_nine", -2), ("at_ten", 1), ("at_two", 5)):
+            session.add(AuditEvent(clinic_id="riverside", event=event, at=(morning + timedelta(hours=hours))))
+    async with ConsoleClient(clinics) as browser:
+        await signed_in(clinics, browser)
+        page = await browser.get(f"/console/audit?since={morning:%Y-%m-%dT%H:%M}"
+                                 f"&until={morning + timedelta(hours=3):%Y-%m-%dT%H:%M}")
+        assert page.status == 200
+        assert re.findall(r"<code>([a-z_]+)</code>", page.text) == ["at_ten"]
+        assert f"{morning + timedelta(hours=1):%Y-%m-%d} 10:00:00" in page.text  # shown as typed: clinic time
+        offset = await browser.get(f"/console/audit?since={morning.astimezone(UTC):%Y-%m-%dT%H:%M}Z&until=1h")
+        assert "before_nine" not in offset.text and "at_two" in offset.text  # an explicit offset still wins
 
 
 async def test_staff_never_reach_another_clinics_patients(clinics: Harness) -> None:

@@ -78,7 +78,7 @@ async def _answer_checkin_with_note(harness: Harness, user: Any, patient: Patien
     await user.press("✅ None of these · Done", question)
     await user.wait_for_message(lambda m: any("Skip" in r for r in m.buttons), edits=True, timeout=WAIT)
     await user.send_text(note)
-    await user.wait_for_message("Thank you", timeout=WAIT)
+    await user.wait_for_message("expected course", timeout=WAIT)
     async with harness.db.session() as session:
         stored = (await session.exec(select(func.count()).select_from(CheckIn)
                                      .where(col(CheckIn.note) == note))).one()

@@ -8,7 +8,7 @@ from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.core.db import Database
-from bot.core.models import Alert, MessageStatus, Patient, ScheduledMessage
+from bot.core.models import Alert, CheckIn, MessageStatus, Patient, ScheduledMessage
 from bot.web.metrics_view import MetricsEndpoint
 from bot.web.server import HealthPolicy
 
@@ -39,6 +39,14 @@ async def _seed(db: Database) -> None:
             message(5, "checkin", timedelta(minutes=-10), MessageStatus.SENT),
             message(6, "nudge", timedelta(hours=-1), MessageStatus.FAILED),
         ])
+        answered = CheckIn(patient_id=patient.id or 0, kind="checkin", status="answered")
+        waiting = CheckIn(patient_id=patient.id or 0, kind="checkin", status="open")
+        session.add_all([answered, waiting])
+        await session.flush()
+        for n, checkin in ((7, answered), (8, waiting)):  # only the open check-in's nudge is still to send
+            nudge = message(n, "nudge", timedelta(hours=2))
+            nudge.payload = {"checkin_id": checkin.id}
+            session.add(nudge)
         session.add_all([
             Alert(clinic_id="riverside", patient_id=patient.id or 0, level="urgent"),
             Alert(clinic_id="riverside", patient_id=patient.id or 0, level="urgent"),
@@ -55,7 +63,7 @@ async def test_gauges_count_pending_overdue_and_open_alerts(db: Database) -> Non
     assert values[("aftercare_database_up", ())] == 1.0
     assert values[("aftercare_messages_pending", (("kind", "reminder"),))] == 2.0
     assert values[("aftercare_messages_pending", (("kind", "checkin"),))] == 1.0
-    assert values[("aftercare_messages_pending", (("kind", "nudge"),))] == 0.0
+    assert values[("aftercare_messages_pending", (("kind", "nudge"),))] == 1.0
     assert values[("aftercare_messages_overdue", (("kind", "reminder"),))] == 0.0
     assert values[("aftercare_messages_overdue", (("kind", "checkin"),))] == 2.0
     assert values[("aftercare_alerts_open", (("clinic", "riverside"), ("level", "urgent")))] == 2.0

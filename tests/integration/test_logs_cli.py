@@ -92,7 +92,6 @@ async def test_limit_keeps_the_newest(db: Database, capsys: Any, monkeypatch: An
     (["--since", "1h31m"], ["alert_raised", "message_failed", "alert_acknowledged"]),
     (["--since", "2d", "--until", "30m"], ["message_sent", "alert_raised", "message_failed"]),
     (["--clinic", "riverside", "--since", "2h", "--level", "info"], ["alert_raised", "alert_acknowledged"]),
-    (["--clinic", "nowhere"], []),
 ])
 async def test_filters(trail: str, capsys: Any, monkeypatch: Any, args: list[str], expected: list[str]) -> None:
     code, lines, _ = cli(capsys, monkeypatch, trail, "logs", *args)
@@ -128,6 +127,8 @@ async def test_json_lines(trail: str, now: datetime, capsys: Any, monkeypatch: A
     (["--level", "loud"], "--level: unknown level 'loud'"),
     (["--follow", "--until", "1h"], "--follow and --until cannot be combined"),
     (["--limit", "0"], "--limit"),
+    (["--clinic", "nowhere"], "--clinic nowhere: unknown clinic; known: "),
+    (["--event", "enrolled", "--event", "alert_raise"], "--event alert_raise: no such event in the audit trail"),
 ])
 async def test_bad_values_exit_2_with_one_line(trail: str, capsys: Any, monkeypatch: Any, args: list[str],
                                                message: str) -> None:
@@ -135,6 +136,18 @@ async def test_bad_values_exit_2_with_one_line(trail: str, capsys: Any, monkeypa
     assert code == 2
     assert lines == []
     assert len(err.strip().splitlines()) == 1 and message in err
+
+
+@pytest.mark.parametrize(("args", "known"), [
+    (["--clinic", "Riverside"], ["northside", "riverside"]),
+    (["--event", "alert_raise"], ["alert_acknowledged", "alert_raised", "enrolled", "message_failed"]),
+])
+async def test_a_misspelt_clinic_or_event_names_the_known_ones(trail: str, capsys: Any, monkeypatch: Any,
+                                                               args: list[str], known: list[str]) -> None:
+    """A typo used to print an empty table and exit 0, which reads as "nothing happened"."""
+    code, lines, err = cli(capsys, monkeypatch, trail, "logs", *args)
+    assert (code, lines) == (2, [])
+    assert all(value in err for value in known), err
 
 
 def test_missing_sqlite_database_is_an_error_not_a_new_file(tmp_path: Any, capsys: Any, monkeypatch: Any) -> None:

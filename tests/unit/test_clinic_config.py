@@ -59,6 +59,12 @@ BAD_CONFIGS: list[tuple[str, Any, str]] = [
      "clinics[0](riverside).contact: is required but missing"),
     ("missing phone", lambda d: _clinic(d)["contact"].pop("phone"), "contact.phone: is required but missing"),
     ("unsupported language", lambda d: _clinic(d).update(languages=["en", "fr"]), "unsupported language 'fr'"),
+    ("contact hours without the first language", lambda d: _clinic(d)["contact"].update(hours={"es": "lun-vie"}),
+     "contact.hours: per-language texts need one in the clinic's first language ('en')"),
+    ("contact in an unsupported language",
+     lambda d: _clinic(d)["contact"].update(after_hours={"en": "+1 555 0100", "fr": "+33 1 00"}),
+     "contact.after_hours: unsupported language 'fr'"),
+    ("empty per-language contact", lambda d: _clinic(d)["contact"].update(hours={}), "contact.hours: give a text"),
     ("bad quiet hours", lambda d: _clinic(d)["quiet_hours"].update(start="25:00"), "quiet_hours.start"),
     ("no staff", lambda d: _clinic(d)["staff"].update(user_ids=[]), "staff.user_ids"),
     ("no protocols", lambda d: _clinic(d).update(protocols={}), "protocols"),
@@ -189,6 +195,16 @@ def test_check_config_cli_accepts_example() -> None:
     result = _cli("check-config", str(EXAMPLE_CONFIG))
     assert result.returncode == 0, result.stderr
     assert "OK, 1 clinic" in result.stdout
+
+
+def test_contact_texts_per_language_with_a_plain_string_still_working(tmp_path: Path) -> None:
+    data = _mutated(lambda d: _clinic(d)["contact"].update(hours={"en": "Mon-Fri 8-18", "es": "lun-vie 8-18"}))
+    clinic = load_clinics(_write(tmp_path, data))["riverside"]
+    assert clinic.contact_in("es").hours == "lun-vie 8-18" and clinic.contact_in("en").hours == "Mon-Fri 8-18"
+    assert clinic.contact_in("es").after_hours == EXAMPLE["clinics"][0]["contact"]["after_hours"]  # a plain string
+    only_english = _mutated(lambda d: _clinic(d)["contact"].update(hours={"en": "Mon-Fri 8-18"}))
+    assert load_clinics(_write(tmp_path, only_english))["riverside"].contact_in("es").hours == "Mon-Fri 8-18"
+    assert _cli("check-config", str(_write(tmp_path, data))).returncode == 0
 
 
 def test_check_config_cli_rejects_with_exit_2_and_no_traceback(tmp_path: Path) -> None:

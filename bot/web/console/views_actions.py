@@ -17,6 +17,7 @@ parser reads ("Dec 3 10:30", "tomorrow 9am").
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -106,6 +107,21 @@ ACTIONS: dict[str, Action] = {"book": _book, "reschedule": _reschedule, "done": 
                               "cancel": _cancel}
 
 
+def for_people(console: Console, value: Any) -> Any:
+    """A typed date-time field's value as the console writes dates, else the value as typed.
+
+    A browser's date-time field sends ``2026-12-03T10:30`` (on the clinic's
+    clock); quoting that back in an error reads like a machine's message.
+    """
+    if not isinstance(value, str):
+        return value
+    try:
+        moment = datetime.fromisoformat(value)
+        return console.when(moment if moment.tzinfo else moment.replace(tzinfo=console.home_clinic.tz))
+    except (ValueError, OverflowError):  # not a date, or one at the calendar's edge (year 1 at +14:00)
+        return value
+
+
 def error_text(console: Console, error: StaffError) -> str:
     """The reason in the reader's language: a console wording if there is one, else the staff text."""
     params: dict[str, Any] = {
@@ -114,6 +130,8 @@ def error_text(console: Console, error: StaffError) -> str:
         "areas": ", ".join(console.home_clinic.protocols),
         **error.params,
     }
+    if "value" in params:
+        params["value"] = for_people(console, params["value"])
     if "status" in params:
         params["status"] = Safe(console.named("session_", str(params["status"])))
     if console.has(f"console.err_{error.key}"):

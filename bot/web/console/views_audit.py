@@ -1,7 +1,8 @@
 """Audit log: the clinic's trail with the filters of ``aftercare logs``, newest first, paged.
 
 Filters are the CLI's: patient label, event names (comma-separated), minimum
-level, since/until as an ISO time (UTC when it has no offset) or a duration
+level, since/until as an ISO time (on the clinic's clock, as the page shows
+times, unless it carries an offset) or a duration
 ago (``30m``, ``2h``, ``7d``), read by the same ``parse_moment`` as the CLI and
 turned into the same ``bot.core.audit_log.AuditFilter``. The clinic filter is
 not offered: it is always the signed-in staff member's clinic.
@@ -78,8 +79,9 @@ def build_filter(console: Console, typed: AuditQuery, now: datetime) -> AuditFil
         raise FilterProblem(console.t("err_audit_patient", value=typed.patient)) from None
     try:
         level = normalise_level(typed.level) if typed.level else None
-        since = parse_moment("since", typed.since, now) if typed.since else None
-        until = parse_moment("until", typed.until, now) if typed.until else None
+        zone = console.home_clinic.tz
+        since = parse_moment("since", typed.since, now, zone) if typed.since else None
+        until = parse_moment("until", typed.until, now, zone) if typed.until else None
     except ValueError:
         raise FilterProblem(console.t("err_audit_filter")) from None
     events = tuple(part for part in re.split(r"[\s,]+", typed.event) if part)

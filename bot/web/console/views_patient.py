@@ -22,6 +22,7 @@ from aiohttp import web
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.checkins.queries import still_wanted
 from bot.core.charts import ChartLabels, render_chart
 from bot.core.models import MessageStatus, ScheduledMessage, TreatmentSession
 from bot.staff.staff_actions import StaffError, label_of
@@ -59,6 +60,7 @@ async def planned_messages(session: AsyncSession, patient_id: int) -> list[Plann
         .where(ScheduledMessage.patient_id == patient_id)
         .where(col(ScheduledMessage.status).in_((MessageStatus.PENDING, MessageStatus.SENDING)))
         .where(col(ScheduledMessage.kind).in_(COURSE_KINDS))
+        .where(still_wanted())  # not the nudge of a check-in already answered
         .order_by(col(ScheduledMessage.due_at)).limit(MESSAGE_LIMIT)
     )
     rows = (await session.exec(statement)).all()
