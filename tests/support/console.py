@@ -139,7 +139,7 @@ async def patient_with_history(harness: Harness, *, label: str = "R-0001", user_
                                              (timedelta(days=1, minutes=5), 4, "mild", "ok")):
         await add_checkin(harness.db, scene.patient, first_at + after, soreness=soreness,
                           swelling=swelling, level=level, session_id=session_id)
-    await add_checkin(harness.db, scene.patient, recently, soreness=8, swelling="severe", level=alert_level,
-                      signs=signs, session_id=session_id, note=note)
-    await add_alert(harness.db, scene.patient, recently, level=alert_level, signs=signs)
+    flare = await add_checkin(harness.db, scene.patient, recently, soreness=8, swelling="severe", level=alert_level,
+                              signs=signs, session_id=session_id, note=note)
+    await add_alert(harness.db, scene.patient, recently, level=alert_level, signs=signs, checkin_id=flare.id)
     return scene
