@@ -22,6 +22,7 @@ from sqlalchemy.pool import PoolResetState
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.logging import get_logger
+from bot.core.sqlite_trips import use_one_trip_cursors
 
 log = get_logger("aftercare.db")
 
@@ -136,6 +137,7 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         kwargs.setdefault("pool_reset_on_return", None)  # done by _rollback_if_open, only when needed
         engine = create_async_engine(target, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", lambda connection, _record: use_one_trip_cursors(connection))
         if kwargs["pool_reset_on_return"] is None:
             event.listen(engine.sync_engine, "reset", _rollback_if_open)
         return engine

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import select
 
@@ -74,3 +75,19 @@ async def test_a_connection_the_server_ended_is_replaced_at_checkout(db: Databas
         await killer.dispose()
     for _ in range(3):
         assert await _backend_pid(db) != first
+
+
+async def test_statements_report_rows_counts_and_errors_as_the_driver_does(db: Database) -> None:
+    """Every statement's results, whatever the backend (on SQLite: one trip to the driver's thread each)."""
+    async with db.engine.connect() as connection:
+        await connection.execute(text("CREATE TEMPORARY TABLE t (n INTEGER, v TEXT UNIQUE)"))
+        await connection.execute(text("INSERT INTO t (n, v) VALUES (:n, :v)"),
+                                 [{"n": 1, "v": "a"}, {"n": 2, "v": "b"}, {"n": 3, "v": "c"}])
+        updated = await connection.execute(text("UPDATE t SET v = v || '!' WHERE v <> 'a'"))
+        assert updated.rowcount == 2
+        rows = (await connection.execute(text("SELECT v FROM t ORDER BY n"))).scalars().all()
+        assert rows == ["a", "b!", "c!"]
+        assert (await connection.execute(text("SELECT v FROM t WHERE v = 'none'"))).first() is None
+        with pytest.raises(IntegrityError):
+            await connection.execute(text("INSERT INTO t (n, v) VALUES (4, 'a')"))
+        await connection.rollback()
