@@ -69,7 +69,7 @@ STEPS: tuple[tuple[str, str], ...] = (  # (button label, what the reply is)
     ("✅ None of these · Done", "bot_edit"),
     ("Skip", "bot_message"),
 )
-POSTGRES_ENV = "AFTERCARE_TEST_POSTGRES_URL"
+POSTGRES_ENV = "AFTERCARE_TEST_POSTGRES_URL"  # as bench.support (imported lazily: the child needs none of it)
 SELF = str(Path(__file__).resolve())
 
 
@@ -246,7 +246,7 @@ def _new_sandbox(limits: bool) -> Any:
 
 async def run_echo(args: argparse.Namespace) -> Result:
     from bench.echo_bot import BUTTONS, KEYBOARD, QUESTION
-    from tests.support.processes import ChildProcess, child_env
+    from bench.support import ChildProcess, child_env
 
     result = Result("echo (PTB baseline)", args.patients)
     sandbox = await _new_sandbox(args.limits).start()
@@ -312,19 +312,17 @@ async def _seed(url: str, patients: int) -> None:
 
 
 def _clinic_yaml(path: Path) -> Path:
-    from tests.support.clinic import clinic_data
-    from tests.support.processes import write_clinic_config
+    from bench.support import write_clinic_config
 
-    return write_clinic_config(path, clinic_data(quiet_hours={"start": "00:00", "end": "00:00"}))
+    return write_clinic_config(path, quiet_hours={"start": "00:00", "end": "00:00"})
 
 
 async def run_aftercare(args: argparse.Namespace, backend: str, workdir: Path) -> Result:
-    from tests.support.databases import fresh_database
-    from tests.support.processes import BotProcess, bot_env
+    from bench.support import ChildProcess, bot_env, database
 
     label = "aftercare" + (" +29/s limiter" if args.production_limiter else "")
     result = Result(f"{label} ({backend})", args.patients)
-    with fresh_database(backend, workdir) as url:
+    with database(backend, workdir) as url:
         await _seed(url, args.patients)
         sandbox = await _new_sandbox(args.limits).start()
         env = bot_env(token=TOKEN, database_url=url, api_url=sandbox.url,
@@ -332,7 +330,7 @@ async def run_aftercare(args: argparse.Namespace, backend: str, workdir: Path) -
         argv = [sys.executable, SELF, "--child-aftercare"]
         if args.production_limiter:
             argv.append("--production-limiter")
-        child = BotProcess(env, cwd=workdir, argv=argv, log_file=workdir / f"bot-{backend}.log")
+        child = ChildProcess(argv, env, name="aftercare-run", cwd=workdir, log_file=workdir / f"bot-{backend}.log")
         profiler: asyncio.subprocess.Process | None = None
         try:
             users = [sandbox.user(FIRST_USER + index, f"P{index}") for index in range(args.patients)]

@@ -36,11 +36,11 @@ from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.support import scratch_postgres
 from bot.core.audit_log import AuditFilter, between_ids, highest_id, newest
 from bot.core.db import sync_url
 from bot.core.migrate import upgrade
 from bot.core.models import AuditEvent
-from tests.support.databases import scratch_postgres
 
 EVENTS = [  # (name, weight, level)
     ("message_sent", 45, "info"), ("checkin_answered", 15, "info"), ("update_received", 12, "info"),

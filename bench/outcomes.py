@@ -48,6 +48,7 @@ from aiohttp.test_utils import TestServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.support import POSTGRES_ENV, scratch_postgres
 from bot.core.clinic_config import EXAMPLE_CONFIG, Clinic, load_clinics
 from bot.core.clock import ShiftedClock
 from bot.core.db import Database
@@ -60,7 +61,6 @@ from bot.outcomes.export import read_export, zip_archive
 from bot.web import console
 from bot.web.console.sessions import COOKIE, SessionCodec, open_session, secret_key
 from bot.web.server import WebContext, build_web_app
-from tests.support.databases import POSTGRES_ENV, scratch_postgres
 
 END = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 

@@ -33,26 +33,24 @@ import asyncio
 import contextlib
 import time
 from collections import Counter, defaultdict
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.jobstores.base import JobLookupError
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, Job
 
-from bot.core import audit, metrics
 from bot.core.logging import get_logger
 from bot.core.models import MessageStatus, Patient, PatientStatus
 from bot.core.services import Services
 from bot.domain import misfire
-from jobs import claims
+from jobs import claims, recording
 from jobs.claims import Due, Outcome
 from jobs.pacing import ChatSpacer
 from jobs.policy import PATIENT_KINDS, retry_when_unsure
+from jobs.recording import BlockedHook
 from jobs.senders import SendContext, Senders, Sent
 from jobs.telegram_send import RetryPolicy, outcome_for_error
 
@@ -71,10 +69,6 @@ class DispatchConfig:
     per_chat_gap: float = 1.0
     stop_grace: float = 5.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
-
-
-BlockedHook = Callable[[AsyncSession, Services, Patient], Awaitable[object]]
-"""Called (in the recording transaction) when Telegram says a patient blocked the bot."""
 
 
 class Dispatcher:
@@ -320,17 +314,11 @@ class Dispatcher:
             return Outcome(MessageStatus.FAILED, f"not dispatchable: {error}")
         return None if decision.send else Outcome(MessageStatus.SKIPPED, f"misfire:{decision.reason}")
 
-    async def _record_early(self, early: dict[tuple[MessageStatus, str], list[Due]]) -> None:
-        if not early:
-            return
-        async with self.services.db.session() as session:
-            for (status, reason), dues in early.items():
-                await claims.finish_many(session, dues, status, reason)
-        for (status, reason), dues in early.items():
-            self.stats[str(status)] += len(dues)
+    async def _record_early(self, early: recording.Early) -> None:
+        await recording.record_early(self.services, self.stats, early)
+        for dues in early.values():
             for due in dues:
                 self._inflight.pop(due.id, None)
-            log.info("dispatch_not_sent", status=str(status), reason=reason, count=len(dues))
 
     async def _run_lane(self, items: list[Due], patients: dict[int, Patient]) -> None:
         """One chat's rows, in order and paced; other chats run alongside."""
@@ -366,43 +354,12 @@ class Dispatcher:
 
     async def _record(self, due: Due, outcome: Outcome, patient: Patient | None) -> None:
         try:
-            async with self.services.db.session() as session:
-                await claims.finish(session, due, outcome, self.services.clock.now())
-                await self._side_effects(session, due, outcome, patient)
-        except Exception:
-            log.exception("dispatch_record_failed", message=due.id, status=str(outcome.status))
-            return
+            recorded = await recording.record(self.services, due, outcome, patient, self.on_blocked)
         finally:
             self._inflight.pop(due.id, None)
             self._started.discard(due.id)
-        self.stats[str(outcome.status)] += 1
-        if outcome.status == MessageStatus.SENT:
-            metrics.observe_sent(due.kind, (self.services.clock.now() - due.due_at).total_seconds())
-        elif outcome.status == MessageStatus.FAILED:
-            metrics.observe_failed(due.kind)
-        if outcome.status == MessageStatus.PENDING:
-            self.stats["retried"] += 1
-            log.info("message_retry", kind=due.kind, message=due.id, attempt=due.attempts, reason=outcome.reason)
-        elif outcome.status != MessageStatus.SENT:
-            log.info("message_not_sent", kind=due.kind, message=due.id, status=str(outcome.status),
-                     reason=outcome.reason)
-
-    async def _side_effects(self, session: AsyncSession, due: Due, outcome: Outcome, patient: Patient | None) -> None:
-        label = patient.label if patient is not None else None
-        if outcome.blocked and patient is not None and due.kind in PATIENT_KINDS and self.on_blocked is not None:
-            fresh = await session.get(Patient, patient.id)
-            if fresh is not None:
-                await self.on_blocked(session, self.services, fresh)
-        if outcome.status == MessageStatus.SENT:
-            audit.record(session, "message_sent", clinic_id=due.clinic_id, patient_label=label,
-                         kind=due.kind, message=due.id, attempts=due.attempts)
-        elif outcome.status == MessageStatus.SKIPPED:
-            audit.record(session, "message_skipped", clinic_id=due.clinic_id, patient_label=label,
-                         kind=due.kind, message=due.id, reason=outcome.reason)
-        elif outcome.status == MessageStatus.FAILED:
-            audit.record(session, "message_failed", clinic_id=due.clinic_id, patient_label=label,
-                         level="warning", kind=due.kind, message=due.id, attempts=due.attempts,
-                         reason=outcome.reason)
+        if recorded:
+            recording.count(self.stats, due, outcome, self.services.clock.now())
 
 
 def _session_at(due: Due) -> datetime | None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, exists, or_
+from sqlalchemy import ColumnElement, bindparam, exists, or_
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -89,19 +90,28 @@ async def transition(session: AsyncSession, checkin_id: int, expected: Step, **v
     >= 3.35, PostgreSQL) hands back the stored row in the same statement: a
     re-read after it was a sizeable share of each press under load
     (``bench/load.py``). ``populate_existing`` refreshes a copy the session
-    already holds, as the re-read did.
+    already holds, as the re-read did. The statement is built once per set of
+    changed columns and reused with new values (``_transition_statement``).
     """
-    statement = (
+    statement = _transition_statement(frozenset(values))
+    params = {"checkin_id": checkin_id, "expected": expected, **{f"new_{k}": v for k, v in values.items()}}
+    row: CheckIn | None = (await session.exec(statement, params=params)).scalars().first()
+    return row
+
+
+@cache
+def _transition_statement(columns: frozenset[str]) -> Any:
+    """The conditional UPDATE of ``transition`` for these columns, values left as parameters."""
+    table = CheckIn.__table__  # type: ignore[attr-defined]
+    return (
         update(CheckIn)
-        .where(col(CheckIn.id) == checkin_id)
-        .where(col(CheckIn.step) == expected)
+        .where(col(CheckIn.id) == bindparam("checkin_id"))
+        .where(col(CheckIn.step) == bindparam("expected"))
         .where(col(CheckIn.status).in_((CheckInStatus.OPEN, CheckInStatus.ANSWERED)))
-        .values(**values)
+        .values({name: bindparam(f"new_{name}", type_=table.c[name].type) for name in sorted(columns)})
         .returning(CheckIn)
         .execution_options(populate_existing=True, synchronize_session=False)
     )
-    row: CheckIn | None = (await session.exec(statement)).scalars().first()
-    return row
 
 
 def is_unanswered(checkin: CheckIn, now: datetime, grace: timedelta) -> bool:
@@ -176,6 +186,19 @@ class PressContext:
     about: About | None
 
 
+_FOR_PRESS = (  # built once: every press runs it, only the two ids change
+    select(Patient, CheckIn, TreatmentSession, Course)
+    .select_from(Patient)
+    .outerjoin(CheckIn, col(CheckIn.id) == bindparam("checkin_id"))
+    .outerjoin(TreatmentSession, col(TreatmentSession.id) == col(CheckIn.session_id))
+    .outerjoin(Course, col(Course.id) == col(TreatmentSession.course_id))
+    .where(col(Patient.telegram_user_id) == bindparam("user_id"))
+    .where(col(Patient.status).in_(LIVE_STATUSES))
+    .order_by(col(Patient.id).desc())
+    .limit(1)
+)
+
+
 async def for_press(session: AsyncSession, user_id: int, checkin_id: int) -> PressContext:
     """The user's current enrolment, the check-in and what it is about, in one SELECT.
 
@@ -184,20 +207,10 @@ async def for_press(session: AsyncSession, user_id: int, checkin_id: int) -> Pre
     button press pays this, and per-statement cost dominated the bot under load
     (``bench/load.py``). The check-in is joined on its id alone, so it comes
     back whoever it belongs to; the caller still compares owners. No
-    enrolment means no row, and then the check-in does not matter.
+    enrolment means no row, and then the check-in does not matter. The
+    statement is built once (``_FOR_PRESS``), not per press.
     """
-    statement = (
-        select(Patient, CheckIn, TreatmentSession, Course)
-        .select_from(Patient)
-        .outerjoin(CheckIn, col(CheckIn.id) == checkin_id)
-        .outerjoin(TreatmentSession, col(TreatmentSession.id) == col(CheckIn.session_id))
-        .outerjoin(Course, col(Course.id) == col(TreatmentSession.course_id))
-        .where(Patient.telegram_user_id == user_id)
-        .where(col(Patient.status).in_(LIVE_STATUSES))
-        .order_by(col(Patient.id).desc())
-        .limit(1)
-    )
-    row = (await session.exec(statement)).first()
+    row = (await session.exec(_FOR_PRESS, params={"user_id": user_id, "checkin_id": checkin_id})).first()
     if row is None:
         return PressContext(None, None, None)
     patient, checkin, treatment, course = row

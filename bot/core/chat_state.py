@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -28,19 +30,28 @@ async def put(
     *,
     user_id: int | None = None,
     message_id: int | None = None,
-) -> ChatState:
-    """Create or replace the chat's state."""
-    state = await get(session, chat_id)
-    if state is None:
-        state = ChatState(chat_id=chat_id, flow=flow, step=step)
-        session.add(state)
-    state.flow = flow
-    state.step = step
-    state.data = dict(data or {})
-    state.user_id = user_id if user_id is not None else state.user_id
-    state.message_id = message_id
-    state.updated_at = datetime.now(UTC)
-    return state
+) -> None:
+    """Create or replace the chat's state (``user_id`` None keeps the stored one).
+
+    One ``INSERT ... ON CONFLICT DO UPDATE`` instead of a read and then an
+    insert or update: this runs on every check-in's Done press, and a
+    statement per round trip was most of the bot's database cost under load
+    (``bench/load.py``). A row this session already holds as an object is
+    changed through it instead, so the session's copy never goes stale.
+    """
+    values: dict[str, Any] = {"flow": flow, "step": step, "data": dict(data or {}), "message_id": message_id,
+                              "updated_at": datetime.now(UTC)}
+    if user_id is not None:
+        values["user_id"] = user_id
+    held = session.sync_session.identity_map.get(identity_key(ChatState, chat_id))
+    if isinstance(held, ChatState):
+        for name, value in values.items():
+            setattr(held, name, value)
+        return
+    dialect = session.sync_session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(ChatState.__table__).values(chat_id=chat_id, **values)  # type: ignore[attr-defined]
+    await session.exec(statement.on_conflict_do_update(index_elements=["chat_id"], set_=values))
 
 
 async def clear(session: AsyncSession, chat_id: int, flow: str | None = None) -> None:

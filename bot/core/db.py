@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import select
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import PoolResetState
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.logging import get_logger
+from bot.core.sqlite_trips import use_one_trip_cursors
 
 log = get_logger("aftercare.db")
 
@@ -83,18 +86,66 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _rollback_if_open(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
+    """Pool reset on return for SQLite: roll back only a transaction that is actually open.
+
+    SQLAlchemy's default rolls back every returned connection, which for
+    aiosqlite is one more trip to the driver's thread after each committed
+    session, for nothing: after a commit, or a session that only read, the
+    driver has no transaction open (``in_transaction``). A connection whose
+    state cannot be read is rolled back as before.
+    """
+    if state.terminate_only or not state.asyncio_safe:
+        return  # a connection being discarded: the pool closes it, nothing to roll back
+    driver = getattr(dbapi_connection, "_connection", None)
+    if getattr(driver, "in_transaction", True):
+        dbapi_connection.rollback()
+
+
+def _drop_if_closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """PostgreSQL checkout: replace a pooled connection the server has closed, without a round trip.
+
+    ``pool_pre_ping`` sends ``SELECT 1`` and waits for the answer on every
+    checkout, which under load was one extra round trip per session
+    (``bench/load.py``). An idle connection in the pool has nothing to read
+    unless the server wrote to it, and a server that ends a connection
+    (restart, ``pg_terminate_backend``, idle timeout) writes its farewell and
+    closes the socket: so a readable socket, or one psycopg already knows is
+    broken, means "take a new connection", which the pool does on
+    ``DisconnectionError``. A connection cut silently (a network partition)
+    fails on first use, as it would between a ping and the query anyway.
+    """
+    driver = getattr(dbapi_connection, "_connection", None)
+    if driver is None:
+        return
+    if driver.closed or driver.broken:
+        raise DisconnectionError("connection closed")
+    try:
+        readable, _, _ = select.select([driver.fileno()], [], [], 0)
+    except Exception as exc:  # psycopg's own error for a connection without a socket, OSError, ...
+        raise DisconnectionError("connection socket unusable") from exc
+    if readable:
+        raise DisconnectionError("the server closed or wrote to an idle connection")
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine with SQLite in WAL mode or a pooled PostgreSQL connection."""
     target = async_url(url)
     # SQL errors would otherwise print bound values (names, notes) into logs and tracebacks.
     kwargs.setdefault("hide_parameters", True)
     if target.get_backend_name() == "sqlite":
+        kwargs.setdefault("pool_reset_on_return", None)  # done by _rollback_if_open, only when needed
         engine = create_async_engine(target, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", lambda connection, _record: use_one_trip_cursors(connection))
+        if kwargs["pool_reset_on_return"] is None:
+            event.listen(engine.sync_engine, "reset", _rollback_if_open)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
-    return create_async_engine(target, **kwargs)
+    engine = create_async_engine(target, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        event.listen(engine.sync_engine, "checkout", _drop_if_closed_by_server)
+    return engine
 
 
 class _SessionTurns:
