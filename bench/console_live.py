@@ -34,15 +34,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.inprocess import ConsoleBrowser, EventReader, InProcessBot, add_patient, clinics, running_bot, server_app
+from bench.support import POSTGRES_ENV, scratch_postgres
 from bot.core.models import Alert
 from bot.web.console import live_feed
 from bot.web.console.views_events import FEED
 from bot.web.runtime import HttpServer
-from tests.support.console import ConsoleClient, signed_in, two_clinics
-from tests.support.databases import POSTGRES_ENV, scratch_postgres
-from tests.support.factories import make_patient
-from tests.support.harness import Harness, running_bot
-from tests.support.sse import EventStream
 
 
 def _summary(times: list[float]) -> str:
@@ -51,21 +48,20 @@ def _summary(times: list[float]) -> str:
     return f"median {statistics.median(ordered):.1f} ms, p99 {p99:.1f} ms, max {ordered[-1]:.1f} ms"
 
 
-def _server(harness: Harness) -> HttpServer:
+def _server(harness: InProcessBot) -> HttpServer:
     return next(c for c in harness.runtime.components if isinstance(c, HttpServer))
 
 
-def _feed(harness: Harness) -> live_feed.AlertFeed:
-    runner = _server(harness)._runner
-    assert runner is not None
-    console_app = next(app for app in runner.app._subapps if FEED in app)
-    return console_app[FEED]
+def _feed(harness: InProcessBot) -> live_feed.AlertFeed:
+    console_app = next(app for app in server_app(harness)._subapps if FEED in app)
+    feed: live_feed.AlertFeed = console_app[FEED]
+    return feed
 
 
-async def _history(harness: Harness, count: int, still_open: int) -> int:
+async def _history(harness: InProcessBot, count: int, still_open: int) -> int:
     """``count`` past alerts over Riverside and Hillside, all taken but the newest ``still_open``."""
-    ours = await make_patient(harness.db, label="R-0001", user_id=6001)
-    theirs = await make_patient(harness.db, clinic_id="hillside", label="H-0001", user_id=6002)
+    ours = await add_patient(harness.db, label="R-0001", user_id=6001)
+    theirs = await add_patient(harness.db, clinic_id="hillside", label="H-0001", user_id=6002)
     now = datetime.now(UTC)
     async with harness.db.session() as session:
         for n in range(count):
@@ -79,7 +75,7 @@ async def _history(harness: Harness, count: int, still_open: int) -> int:
     return ours.id or 0
 
 
-async def _query(harness: Harness, repeat: int) -> list[float]:
+async def _query(harness: InProcessBot, repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -95,7 +91,7 @@ async def _idle_cpu(seconds: float) -> float:
     return time.process_time() - start
 
 
-async def _latencies(harness: Harness, streams: list[EventStream], patient_id: int,
+async def _latencies(harness: InProcessBot, streams: list[EventReader], patient_id: int,
                      alerts: int) -> tuple[list[float], list[float]]:
     """Per alert: from its commit to the last of the streams receiving it, and from the poll that saw it (ms)."""
     rng = random.Random(3)
@@ -107,7 +103,7 @@ async def _latencies(harness: Harness, streams: list[EventStream], patient_id: i
             session.add(Alert(clinic_id="riverside", patient_id=patient_id, level="emergency", signs=["breathing"],
                               created_at=datetime.now(UTC)))
         committed = time.perf_counter()
-        await asyncio.gather(*(stream.wait_for(lambda e: e.event == "alerts", within=10) for stream in streams))
+        await asyncio.gather(*(stream.wait_for("alerts", within=10) for stream in streams))
         arrived = time.perf_counter()
         found.append((arrived - committed) * 1000)
         fan_out.append((arrived - _feed(harness).news_at) * 1000)
@@ -115,17 +111,16 @@ async def _latencies(harness: Harness, streams: list[EventStream], patient_id: i
 
 
 async def run(backend: str, url: str, args: argparse.Namespace) -> None:
-    async with running_bot(url, clinics=two_clinics(), secret_key="bench") as harness:
+    async with running_bot(url, registry=clinics(second=True)) as harness:
         _server(harness).ctx.live.per_login = args.streams
         _server(harness).ctx.live.max_streams = args.streams
         patient_id = await _history(harness, args.history, args.open)
         query = await _query(harness, args.repeat)
         quiet_cpu = await _idle_cpu(args.seconds)
-        async with ConsoleClient(harness) as browser, AsyncExitStack() as stack:
-            await signed_in(harness, browser)
-            streams = [await stack.enter_async_context(EventStream(browser)) for _ in range(args.streams)]
+        async with ConsoleBrowser(harness) as browser, AsyncExitStack() as stack:
+            streams = [await stack.enter_async_context(EventReader(browser)) for _ in range(args.streams)]
             for stream in streams:  # the snapshot each page gets when it opens
-                await stream.wait_for(lambda e: e.event == "alerts")
+                await stream.wait_for("alerts")
             feed = _feed(harness)
             polls_before = feed.polls
             busy_cpu = await _idle_cpu(args.seconds)

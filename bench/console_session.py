@@ -32,12 +32,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.inprocess import ConsoleBrowser, InProcessBot, running_bot
+from bench.support import POSTGRES_ENV, scratch_postgres
 from bot.core.models import ConsoleLogin
 from bot.staff import console_login
 from bot.web import console
-from tests.support.console import ConsoleClient, signed_in
-from tests.support.databases import POSTGRES_ENV, scratch_postgres
-from tests.support.harness import Harness, running_bot
 
 
 async def _timed(action: Callable[[], Awaitable[Any]], repeat: int) -> list[float]:
@@ -55,7 +54,7 @@ def _summary(times: list[float]) -> str:
     return f"median {statistics.median(ordered):.2f} ms, p99 {p99:.2f} ms"
 
 
-async def _store_logins(harness: Harness, count: int) -> None:
+async def _store_logins(harness: InProcessBot, count: int) -> None:
     now = datetime.now(UTC)
     async with harness.db.session() as session:
         for n in range(count):
@@ -66,7 +65,7 @@ async def _store_logins(harness: Harness, count: int) -> None:
                 await session.flush()
 
 
-async def _lookups(harness: Harness, logins: int, repeat: int) -> list[float]:
+async def _lookups(harness: InProcessBot, logins: int, repeat: int) -> list[float]:
     rng = random.Random(7)
 
     async def one() -> None:
@@ -76,7 +75,7 @@ async def _lookups(harness: Harness, logins: int, repeat: int) -> list[float]:
     return await _timed(one, repeat)
 
 
-async def _pages(harness: Harness, repeat: int) -> tuple[list[float], list[float]]:
+async def _pages(harness: InProcessBot, repeat: int) -> tuple[list[float], list[float]]:
     checked: list[float] = []
     unchecked: list[float] = []
     real = console._not_signed_out
@@ -84,8 +83,7 @@ async def _pages(harness: Harness, repeat: int) -> tuple[list[float], list[float
     async def skip(_services: Any, staff: Any) -> Any:
         return staff, ""
 
-    async with ConsoleClient(harness) as browser:
-        await signed_in(harness, browser)
+    async with ConsoleBrowser(harness) as browser:
         for _ in range(repeat):
             for switch, bucket in ((real, checked), (skip, unchecked)):
                 console._not_signed_out = switch  # type: ignore[assignment]
@@ -95,7 +93,7 @@ async def _pages(harness: Harness, repeat: int) -> tuple[list[float], list[float
 
 
 async def run(backend: str, url: str, logins: int, repeat: int) -> None:
-    async with running_bot(url, secret_key="bench") as harness:
+    async with running_bot(url) as harness:
         await _store_logins(harness, logins)
         lookups = await _lookups(harness, logins, repeat)
         checked, unchecked = await _pages(harness, max(50, repeat // 10))

@@ -5,7 +5,8 @@ test suite's helpers (``tests.support``), which change with the tests. This
 module carries the few pieces they share, kept small: a child process whose
 JSON log lines are collected, the ``aftercare run`` environment against a
 local sandbox, the example clinic with its quiet hours overridable, and a
-throw-away PostgreSQL database.
+throw-away PostgreSQL database. The console benchmarks, which time code
+inside the bot's process, start it in-process with ``bench/inprocess.py``.
 
 Every child is started in its own session and stopped by its pid (never by
 name); all traffic stays on 127.0.0.1.

@@ -89,3 +89,12 @@ def strongly_connected(nodes: Iterable[str], successors: Callable[[str], set[str
                     if member == node:
                         break
                 yield group
+
+
+def test_benchmarks_do_not_use_the_test_suites_helpers() -> None:
+    """Benchmarks are tools: a change to a test helper must not break one (they share ``bench/support.py``)."""
+    offenders = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+                 for path in sorted((ROOT / "bench").glob("*.py"))
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                 if line.lstrip().startswith(("from tests.support", "import tests.support"))]
+    assert offenders == []
