@@ -16,26 +16,15 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_console_browser import ARGS, CHROMIUM, WAIT_MS
+from tests.browser.chromium import WAIT_MS, needs_chromium
 from tests.e2e.test_alert_handling import EMERGENCY_WORDS, VIEWER_ID, clinics_with_a_viewer
 from tests.support.checkin_factories import WAIT, Scene, patient_scene
 from tests.support.console import console_link
 from tests.support.harness import running_bot, sqlite_url
 from tgsandbox import Message
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not at /usr/bin/chromium")
+pytestmark = needs_chromium
 
-
-@pytest.fixture
-async def chromium() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, timeout=WAIT_MS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
 
 
 @pytest.fixture

@@ -21,35 +21,17 @@ from typing import Any
 import pytest
 
 from bot.core.clock import ShiftedClock
+from tests.browser.chromium import WAIT_MS, needs_chromium
 from tests.browser.console_pages import PAGES
 from tests.support.clock import PINNED_NOW
 from tests.support.console import console_link, patient_with_history, two_clinics
 from tests.support.factories import make_course, make_patient
 from tests.support.harness import Harness, running_bot, sqlite_url
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 375, "height": 812}}
-WAIT_MS = 10_000
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium); "
-           "the console's browser tests drive it headless",
-)
+pytestmark = needs_chromium
 
-
-@pytest.fixture
-async def chromium() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, timeout=WAIT_MS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
 
 
 def _late_morning() -> datetime:

@@ -17,33 +17,15 @@ from typing import Any
 
 import pytest
 
+from tests.browser.chromium import WAIT_MS, needs_chromium
 from tests.support.checkin_factories import patient_scene
 from tests.support.console import console_link, two_clinics
 from tests.support.harness import Harness, running_bot, sqlite_url
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-WAIT_MS = 10_000
 CLINIC = "Riverside Sports & Spine Clinic"
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium); "
-           "the console's browser tests drive it headless",
-)
+pytestmark = needs_chromium
 
-
-@pytest.fixture
-async def chromium() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, timeout=WAIT_MS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
 
 
 @pytest.fixture

@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 
+from tests.browser.chromium import WAIT_MS, needs_chromium
 from tests.browser.console_pages import PAGES, ConsolePage
-from tests.browser.test_console_browser import CHROMIUM, WAIT_MS, chromium, clinic  # noqa: F401 (fixtures)
+from tests.browser.test_console_browser import clinic  # noqa: F401 (a fixture)
 from tests.support.console import console_link
 from tests.support.harness import Harness
 
@@ -29,7 +30,7 @@ VIEWPORTS = {"desktop": {"width": 1280, "height": 860}, "phone": {"width": 390, 
 BLOCKING = ("serious", "critical")
 REPOSITORY = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium")
+pytestmark = needs_chromium
 
 
 async def accessibility_faults(page: Any) -> list[str]:

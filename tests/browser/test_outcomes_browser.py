@@ -25,7 +25,7 @@ import pytest
 
 from bot.demo.cohort_store import seed_demo_cohort
 from bot.outcomes.export import FILES
-from tests.browser.test_console_browser import ARGS, CHROMIUM, WAIT_MS
+from tests.browser.chromium import WAIT_MS, needs_chromium
 from tests.support.console import OTHER_STAFF_ID, console_link, two_clinics
 from tests.support.harness import Harness, running_bot, sqlite_url
 from tests.support.outcomes_seed import seed_history
@@ -35,19 +35,8 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 SHOT_HEIGHT = {"desktop": 1900, "phone": 2300}
 CHART_WIDTH = {"desktop": 800, "phone": 500}  # phones get the narrow drawing (<picture>)
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium")
+pytestmark = needs_chromium
 
-
-@pytest.fixture
-async def chromium() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, timeout=WAIT_MS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
 
 
 @pytest.fixture

@@ -11,14 +11,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import pytest
-
 from messages.render import format_when
-from tests.browser.test_console_browser import CHROMIUM, WAIT_MS, chromium, clinic  # noqa: F401 (fixtures)
+from tests.browser.chromium import WAIT_MS, needs_chromium
+from tests.browser.test_console_browser import clinic  # noqa: F401 (a fixture)
 from tests.support.console import console_link
 from tests.support.harness import Harness
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at /usr/bin/chromium")
+pytestmark = needs_chromium
 
 
 async def test_a_refused_booking_lands_on_its_reason(chromium: Any, clinic: Harness) -> None:  # noqa: F811
