@@ -27,7 +27,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ContextTypes, Messag
 from bot.checkins import alert_handling as handling
 from bot.checkins import alert_queries as alerts
 from bot.checkins import alert_texts
-from bot.checkins.alert_handlers import refresh_posts, refuse_outsider, refuse_viewer
+from bot.checkins.alert_handlers import pressed_alert, refresh_posts, refuse_outsider, refuse_viewer
 from bot.checkins.alert_handling import HandlingError, Staffer
 from bot.checkins.alert_texts import CANCEL, OUTCOME, RESOLVE, SKIP, TAKE
 from bot.core.callbacks import Action, Callback, decode, encode, pattern
@@ -37,18 +37,16 @@ from bot.core.services import Services, services
 
 
 async def on_alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Take, Resolve, an outcome, Skip or Cancel on an alert's post in the staff chat."""
     query = update.callback_query
     if query is None:
         return
     svc = services(context)
+    found = await pressed_alert(svc, query, 1)
     parsed = decode(query.data)
-    alert_id = parsed.int_arg(1) if parsed is not None else None
-    async with svc.db.session() as session:
-        alert = await alerts.get(session, alert_id) if alert_id is not None else None
-    clinic = svc.clinics.get(alert.clinic_id) if alert is not None else None
-    if parsed is None or alert is None or clinic is None:
-        await query.answer(svc.text("common.expired_button", alert_texts.staff_language(clinic)))
+    if found is None or parsed is None:  # pressed_alert answered: the button names nothing that exists
         return
+    alert, clinic = found
     if not clinic.is_staff(query.from_user.id):
         await refuse_outsider(svc, query, alert, clinic)
         return

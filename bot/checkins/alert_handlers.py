@@ -35,20 +35,30 @@ from messages.render import format_clock
 log = get_logger("aftercare.alerts")
 
 
+async def pressed_alert(svc: Services, query: CallbackQuery, id_at: int) -> tuple[Alert, Clinic] | None:
+    """The alert a button names (its id is callback argument ``id_at``) and its clinic; None (answered) if gone."""
+    parsed = decode(query.data)
+    alert_id = parsed.int_arg(id_at) if parsed is not None else None
+    async with svc.db.session() as session:
+        alert = await alerts.get(session, alert_id) if alert_id is not None else None
+    clinic = svc.clinics.get(alert.clinic_id) if alert is not None else None
+    if alert is None or clinic is None:
+        await query.answer(svc.text("common.expired_button", alert_texts.staff_language(clinic)))
+        return None
+    return alert, clinic
+
+
 async def on_acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Acknowledge: the first press by a clinician wins; every post of the alert then shows who has it."""
     query = update.callback_query
     if query is None:
         return
     svc = services(context)
-    parsed = decode(query.data)
-    alert_id = parsed.int_arg(0) if parsed is not None else None
-    async with svc.db.session() as session:
-        alert = await alerts.get(session, alert_id) if alert_id is not None else None
-    clinic = svc.clinics.get(alert.clinic_id) if alert is not None else None
-    language = alert_texts.staff_language(clinic)
-    if alert is None or clinic is None:
-        await query.answer(svc.text("common.expired_button", language))
+    found = await pressed_alert(svc, query, 0)
+    if found is None:
         return
+    alert, clinic = found
+    language = alert_texts.staff_language(clinic)
     if not clinic.is_staff(query.from_user.id):
         await refuse_outsider(svc, query, alert, clinic)
         return
