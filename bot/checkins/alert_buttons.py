@@ -148,29 +148,35 @@ async def _edit_prompt(message: Any, text: str, keyboard: InlineKeyboardMarkup |
 
 
 async def on_note_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Text replying to a "reply with a note" prompt in a staff chat: the resolution note."""
+    """Text replying to a "reply with a note" prompt in a staff chat: the resolution note.
+
+    Only a reply to one of the bot's own messages can answer a prompt, so other
+    replies in the group cost no database read.
+    """
     message, user = update.effective_message, update.effective_user
-    if message is None or user is None or message.reply_to_message is None:
+    prompt = message.reply_to_message if message is not None else None
+    if message is None or user is None or prompt is None or prompt.from_user is None \
+            or prompt.from_user.id != context.bot.id:
         return
     svc = services(context)
     clinic = svc.clinics.clinic_for_staff_chat(message.chat.id)
     if clinic is None or not clinic.is_staff(user.id):
         return
     async with svc.db.session() as session:
-        alert = await handling.awaiting_note(session, clinic.id, message.reply_to_message.message_id)
-    if alert is None:
-        return
-    if not clinic.can_act(user.id):
+        alert = await handling.awaiting_note(session, clinic.id, prompt.message_id)
+        if alert is None:
+            return
+        allowed = clinic.can_act(user.id)
+        saved = allowed and await handling.add_outcome_note(
+            session, alert, Staffer(user.id, user.full_name, "telegram"), handling.note_of(message.text))
+        patient = await session.get(Patient, alert.patient_id) if saved else None
+    if not allowed:
         await message.reply_html(_text(svc, clinic, "viewer_refused"))
         return
-    who = Staffer(user.id, user.full_name, "telegram")
-    async with svc.db.session() as session:
-        fresh = await alerts.get(session, alert.id or 0)
-        saved = fresh is not None and await handling.add_outcome_note(
-            session, fresh, who, handling.note_of(message.text))
     if not saved:
         return
-    await _edit_prompt(message.reply_to_message, _text(svc, clinic, "note_saved", label=await _label(svc, alert)))
+    label = patient.label if patient is not None else "–"
+    await _edit_prompt(prompt, _text(svc, clinic, "note_saved", label=label))
     await refresh_posts(svc, context.bot, alert.id or 0)
 
 
