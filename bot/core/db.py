@@ -214,17 +214,19 @@ class Database:
                 raise
 
     @asynccontextmanager
-    async def report(self) -> AsyncIterator[AsyncSession]:
-        """A read-only session for reports across many rows (outcomes), rolled back at the end.
+    async def report(self, *, large: bool = True) -> AsyncIterator[AsyncSession]:
+        """A read-only session for reports, rolled back at the end.
 
         It does not take a SQLite turn: a reader in WAL mode runs beside the
         writer, so a clinician's report never makes an urgent alert wait for
-        its turn. On PostgreSQL the transaction gets more sort and hash memory
-        (``work_mem``, for this transaction only), so grouping 200,000
-        check-ins stays in memory. Never write through it.
+        its turn. On PostgreSQL a ``large`` report (across many rows: outcomes)
+        gets more sort and hash memory (``work_mem``, for this transaction
+        only), so grouping 200,000 check-ins stays in memory; a small frequent
+        read (the live console's poll) skips that extra statement. Never write
+        through it.
         """
         async with self._sessions() as session:
-            if not self.is_sqlite:
+            if large and not self.is_sqlite:
                 await (await session.connection()).execute(text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
             try:
                 yield session

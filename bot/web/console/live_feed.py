@@ -54,6 +54,13 @@ class Mark:
         return f"{self.newest}.{self.open}.{self.realerts}"
 
     @classmethod
+    def of(cls, alerts: Iterable[AlertView]) -> Mark:
+        """The mark of alerts already read (the open ones of one clinic), without asking the database again."""
+        listed = list(alerts)
+        return cls(max((alert.id for alert in listed), default=0), len(listed),
+                   sum(alert.realert_count for alert in listed))
+
+    @classmethod
     def parse(cls, token: str | None) -> Mark | None:
         try:
             newest, opened, realerts = (int(part) for part in (token or "").split("."))
@@ -179,7 +186,7 @@ class AlertFeed:
         if not watched:
             return
         check_signouts = time.monotonic() - self._last_signout_check >= self.policy.signout_every
-        async with self.services.db.report() as session:
+        async with self.services.db.report(large=False) as session:
             found = await marks(session, watched)
             self.polls += 1
             moved = [clinic for clinic in watched

@@ -26,7 +26,7 @@ from bot.checkins import alert_queries as alerts
 from bot.checkins.alert_handlers import refresh_posts
 from bot.core.models import Patient
 from bot.web.console import today_data
-from bot.web.console.live_feed import Mark, marks
+from bot.web.console.live_feed import Mark
 from bot.web.console.page import Console, known_path, message_page, script, see_other, staff_only
 from bot.web.console.views_events import window_title
 
@@ -36,13 +36,12 @@ async def today_page(console: Console) -> web.StreamResponse:
     clinic = console.home_clinic
     async with console.svc.db.session() as session:
         data = await today_data.today(session, clinic.id, clinic.tz, console.now)
-        mark = (await marks(session, [clinic.id])).get(clinic.id, Mark())
         console.record(session, "console_today_viewed", alerts=len(data.alerts), sessions=len(data.sessions))
     today = [s for s in data.sessions if s.at.astimezone(clinic.tz).date() == data.day]
     tomorrow = [s for s in data.sessions if s.at.astimezone(clinic.tz).date() != data.day]
     return console.render("today.html", nav="today", data=data, today_sessions=today,
                           tomorrow_sessions=tomorrow, tomorrow=data.day + timedelta(days=1),
-                          window_title=window_title(console, len(data.alerts)), mark=mark.token,
+                          window_title=window_title(console, len(data.alerts)), mark=Mark.of(data.alerts).token,
                           script=script(console.request, "live.js"))
 
 
