@@ -21,6 +21,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.checkins import alert_handling as handling
 from bot.checkins import alert_queries as alerts
 from bot.checkins import alert_texts
 from bot.checkins.alert_texts import Acknowledgement
@@ -28,7 +29,7 @@ from bot.core import audit
 from bot.core.callbacks import decode
 from bot.core.clinic_config import Clinic
 from bot.core.logging import get_logger
-from bot.core.models import Alert, Patient
+from bot.core.models import Alert
 from bot.core.services import Services, services
 from messages.render import format_clock
 
@@ -67,14 +68,8 @@ async def on_acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     now = svc.clock.now()
     async with svc.db.session() as session:
-        won = await alerts.acknowledge(session, alert.id or 0, query.from_user.id, now, query.from_user.full_name)
-        if won:
-            await alerts.cancel_pending_realerts(session, alert.id or 0)
-            patient = await session.get(Patient, alert.patient_id)
-            audit.record(session, "alert_acknowledged", clinic_id=clinic.id,
-                         patient_label=patient.label if patient else None,
-                         actor=audit.staff_actor(query.from_user.id), alert=alert.id, alert_level=alert.level,
-                         channel="telegram")
+        who = handling.Staffer(query.from_user.id, query.from_user.full_name, "telegram")
+        won = await handling.acknowledge(session, alert, who, now)
         fresh = await alerts.get(session, alert.id or 0)
     if not won:
         at = fresh.acknowledged_at if fresh is not None and fresh.acknowledged_at else now

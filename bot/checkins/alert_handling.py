@@ -78,11 +78,19 @@ async def _record(session: AsyncSession, alert: Alert, who: Staffer, event: str,
                  channel=who.channel, **details)
 
 
+async def acknowledge(session: AsyncSession, alert: Alert, who: Staffer, now: datetime) -> bool:
+    """Acknowledge the alert; the first one wins, stops its re-alerts and is audited. False if someone was first."""
+    if not await alerts.acknowledge(session, alert.id or 0, who.user_id, now, who.name):
+        return False
+    await alerts.cancel_pending_realerts(session, alert.id or 0)
+    await _record(session, alert, who, "alert_acknowledged")
+    return True
+
+
 async def _acknowledge_too(session: AsyncSession, alert: Alert, who: Staffer, now: datetime) -> None:
     """Taking or resolving an alert nobody acknowledged acknowledges it, once, with its own event."""
-    if await alerts.acknowledge(session, alert.id or 0, who.user_id, now, who.name):
-        await _record(session, alert, who, "alert_acknowledged")
-    await alerts.cancel_pending_realerts(session, alert.id or 0)
+    if not await acknowledge(session, alert, who, now):
+        await alerts.cancel_pending_realerts(session, alert.id or 0)
 
 
 async def take(session: AsyncSession, alert: Alert, who: Staffer, now: datetime) -> None:

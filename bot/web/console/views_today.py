@@ -22,8 +22,10 @@ from datetime import timedelta
 
 from aiohttp import web
 
+from bot.checkins import alert_handling as handling
 from bot.checkins import alert_queries as alerts
 from bot.checkins.alert_handlers import refresh_posts
+from bot.checkins.alert_handling import Staffer
 from bot.core.models import Patient
 from bot.web.console import today_data
 from bot.web.console.live_feed import Mark
@@ -58,10 +60,8 @@ async def acknowledge(console: Console) -> web.StreamResponse:
         patient = await session.get(Patient, alert.patient_id)
         label = patient.label if patient is not None else "–"
         name = console.staff_session.name or str(console.t("someone_on_staff"))
-        won = await alerts.acknowledge(session, alert_id, console.staff_session.staff_user_id, now, name)
-        if won:
-            await alerts.cancel_pending_realerts(session, alert_id)
-            console.record(session, "alert_acknowledged", patient_label=label, alert=alert_id, alert_level=alert.level)
+        won = await handling.acknowledge(session, alert, Staffer(console.staff_session.staff_user_id, name, "console"),
+                                         now)
     if not won:
         console.notice(console.t("ack_already", label=label))
         return see_other(back)
