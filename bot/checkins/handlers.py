@@ -106,7 +106,13 @@ class _Applied:
 
 
 async def _apply(svc: Services, user_id: int, press: Press, language: str) -> _Applied:
-    """Check the press against the stored check-in and store it (no network calls in here)."""
+    """Check the press against the stored check-in and store it (no network calls in here).
+
+    One conditional UPDATE stores the answer and, for the last press of the
+    questions, the triage's verdict and the step after it: the row as read
+    holds everything triage reads (the last press changes only the step or
+    the follow-up's function), so the verdict is known before the write.
+    """
     async with svc.db.session() as session:
         found = await checkins.for_press(session, user_id, press.checkin_id)
         patient, checkin, about = found.patient, found.checkin, found.about
@@ -115,14 +121,18 @@ async def _apply(svc: Services, user_id: int, press: Press, language: str) -> _A
             return _Applied(patient.language if patient else language, refusal=refusal or "common.expired_button")
         bind_patient(patient.clinic_id, patient.label)
         changes = changes_for(checkin, press)
-        updated = (None if changes is None  # an invalid value (forged data): no empty UPDATE
-                   else await checkins.transition(session, checkin.id or 0, _STEP_OF[press.code], **changes))
-        if changes is None or updated is None:
-            return _Applied(patient.language, patient, "common.expired_button",
-                            lagging=checkin if changes is not None else None, about=about)
+        if changes is None:  # an invalid value (forged data): no empty UPDATE
+            return _Applied(patient.language, patient, "common.expired_button", about=about)
+        result = await _triage_last_answer(session, svc, checkin, patient, press, about, changes)
+        updated = await checkins.transition(session, checkin.id or 0, _STEP_OF[press.code], **changes)
+        if updated is None:
+            return _Applied(patient.language, patient, "common.expired_button", lagging=checkin, about=about)
         audit.record(session, "checkin_answer", clinic_id=patient.clinic_id, patient_label=patient.label,
                      actor="patient", kind=updated.kind, step=_STEP_OF[press.code], checkin=updated.id)
-        result = await _after_answer(session, svc, updated, patient, press, about)
+        if result is not None:
+            if press.code != SKIP and checkin_outcome.is_news(checkin, result):
+                checkin_outcome.report_received(session, updated, patient, result)
+            result = await _note_or_outcome(session, updated, patient, result)
         return _Applied(patient.language, patient, updated=updated, result=result, about=about)
 
 
@@ -177,21 +187,33 @@ def _refusal(patient: Patient | None, checkin: CheckIn | None, press: Press) -> 
     return None
 
 
-async def _after_answer(
+async def _triage_last_answer(
     session: AsyncSession, svc: Services, checkin: CheckIn, patient: Patient, press: Press,
-    about: checkins.About | None = None,
+    about: checkins.About | None, changes: dict[str, Any],
 ) -> TriageResult | None:
-    """Done / Skip / last follow-up answer: triage, and decide between the note step and the outcome."""
+    """Done / Skip / the last follow-up answer: triage, adding the verdict and next step to ``changes``.
+
+    Urgent and emergency answers skip the note step; Skip changes nothing that
+    was not already recorded at Done.
+    """
     if press.code not in (DONE, SKIP, FUNCTION):
         return None
     result = await checkin_outcome.assess(session, svc, checkin, patient, about)
-    if press.code != SKIP:  # Skip changes nothing that was not already recorded at Done
-        checkin_outcome.record(session, svc, checkin, patient, result)
-    if press.code == DONE and not result.escalates:
+    if press.code != SKIP:
+        changes.update(checkin_outcome.verdict(checkin, result, svc.clock.now()))
+    if press.code != DONE or result.escalates:
+        changes["step"] = Step.DONE
+    return result
+
+
+async def _note_or_outcome(
+    session: AsyncSession, checkin: CheckIn, patient: Patient, result: TriageResult,
+) -> TriageResult | None:
+    """After Done with nothing urgent, wait for the note (no outcome yet); otherwise the outcome is due."""
+    if checkin.step == Step.NOTE:
         await chat_state.put(session, patient.chat_id or 0, NOTE_FLOW, Step.NOTE, {"checkin_id": checkin.id},
                              user_id=patient.telegram_user_id, message_id=checkin.telegram_message_id)
         return None  # the outcome follows the note (or Skip)
-    checkin.step = Step.DONE
     await chat_state.clear(session, patient.chat_id or 0, NOTE_FLOW)
     return result
 

@@ -57,7 +57,7 @@ async def on_note(update: Update, context: ContextTypes.DEFAULT_TYPE, state: Cha
             checkin = None
         else:
             result = await checkin_outcome.assess(session, svc, checkin, patient)
-            checkin_outcome.record(session, svc, checkin, patient, result)
+            await checkin_outcome.record(session, svc, checkin, patient, result)
     if checkin is None or patient is None:
         await on_free_text(update, context, None)  # the check-in moved on: read it as a new report
         return
@@ -138,17 +138,20 @@ async def read_words(svc: Services, context: ContextTypes.DEFAULT_TYPE, message:
 
 
 async def _store_report(svc: Services, patient: Patient, text: str) -> tuple[int, TriageResult]:
+    """Triage the words, then insert the report with its level in one statement."""
     async with svc.db.session() as session:
         last = await checkins.last_done_session(session, patient.id or 0)
         checkin = CheckIn(patient_id=patient.id or 0, session_id=last.id if last else None,
                           kind=CheckInKind.FREE_TEXT, status=CheckInStatus.ANSWERED, step=Step.DONE,
                           note=text[:MAX_NOTE], created_at=svc.clock.now())
-        session.add(checkin)
-        await session.flush()
         result = await checkin_outcome.assess(session, svc, checkin, patient)
+        for name, value in checkin_outcome.verdict(checkin, result, svc.clock.now()).items():
+            setattr(checkin, name, value)
         if result.needs_follow_up:
             checkin.step = Step.CONFIRM
-        checkin_outcome.record(session, svc, checkin, patient, result)
+        session.add(checkin)
+        await session.flush()
+        checkin_outcome.report_received(session, checkin, patient, result)  # a new report is always news
         return checkin.id or 0, result
 
 

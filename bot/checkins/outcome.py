@@ -18,8 +18,10 @@ ok and watch are ordinary replies.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -61,18 +63,40 @@ async def assess(session: AsyncSession, svc: Services, checkin: CheckIn, patient
     return triage(report, clinic.triage.thresholds() if clinic else Thresholds(), clinic_wordings(clinic))
 
 
-def record(session: AsyncSession, svc: Services, checkin: CheckIn, patient: Patient, result: TriageResult) -> None:
-    """Store the level and signs; audit and count the answer (kind and level, never content)."""
-    changed = checkin.answered_at is None or checkin.level != str(result.level)
-    checkin.level = str(result.level)
-    checkin.matched = [sign.value for sign in result.signs]
-    checkin.answered_at = checkin.answered_at or svc.clock.now()
+def verdict(checkin: CheckIn, result: TriageResult, now: datetime) -> dict[str, Any]:
+    """The columns a triaged report stores: its level, the signs matched, when it was answered, its status."""
+    values: dict[str, Any] = {"level": str(result.level), "matched": [sign.value for sign in result.signs],
+                              "answered_at": checkin.answered_at or now}
     if checkin.status == CheckInStatus.OPEN:
-        checkin.status = CheckInStatus.ANSWERED
-    if changed:  # a note that leaves the level as it was is not a second report
-        audit.record(session, "report_received", clinic_id=patient.clinic_id, patient_label=patient.label,
-                     actor="patient", kind=checkin.kind, triage=str(result.level), checkin=checkin.id)
-        metrics.observe_checkin(str(result.level))
+        values["status"] = CheckInStatus.ANSWERED
+    return values
+
+
+def is_news(checkin: CheckIn, result: TriageResult) -> bool:
+    """Whether storing ``result`` on ``checkin`` (as read) makes a report: a first answer or a new level.
+
+    A note that leaves the level as it was is not a second report.
+    """
+    return checkin.answered_at is None or checkin.level != str(result.level)
+
+
+def report_received(session: AsyncSession, checkin: CheckIn, patient: Patient, result: TriageResult) -> None:
+    """Audit and count a report: its kind and level, never its content."""
+    audit.record(session, "report_received", clinic_id=patient.clinic_id, patient_label=patient.label,
+                 actor="patient", kind=checkin.kind, triage=str(result.level), checkin=checkin.id)
+    metrics.observe_checkin(str(result.level))
+
+
+async def record(session: AsyncSession, svc: Services, checkin: CheckIn, patient: Patient,
+                 result: TriageResult) -> None:
+    """Store the level and signs of a stored check-in (one UPDATE), audit and count it; ``checkin`` shows them."""
+    news = is_news(checkin, result)
+    values = verdict(checkin, result, svc.clock.now())
+    await checkins.store(session, checkin.id or 0, **values)
+    for name, value in values.items():  # as stored, so a copy the session holds is not written twice
+        set_committed_value(checkin, name, value)
+    if news:
+        report_received(session, checkin, patient, result)
 
 
 async def respond(

@@ -8,6 +8,7 @@ apart by ``kind``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -16,11 +17,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, bindparam, exists, or_
+from sqlalchemy import select as select_columns
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.models import CheckIn, Course, MessageKind, Patient, ScheduledMessage, SessionStatus, TreatmentSession
 from bot.core.patients import LIVE_STATUSES
+from bot.core.rows import Shape, one_of, split
 
 
 class CheckInKind(StrEnum):
@@ -87,31 +91,58 @@ async def transition(session: AsyncSession, checkin_id: int, expected: Step, **v
 
     A conditional UPDATE rather than read-then-write, so two presses (or two
     replicas) racing on the same step cannot both win. ``RETURNING`` (SQLite
-    >= 3.35, PostgreSQL) hands back the stored row in the same statement: a
-    re-read after it was a sizeable share of each press under load
-    (``bench/load.py``). ``populate_existing`` refreshes a copy the session
-    already holds, as the re-read did. The statement is built once per set of
-    changed columns and reused with new values (``_transition_statement``).
+    >= 3.35, PostgreSQL) hands back the stored row in the same statement. The
+    row comes back as a Core row made into an object outside the session
+    (``bot.core.rows``): the ORM's bulk UPDATE and its loading were a sizeable
+    share of each press under load (``bench/load.py``). A copy the session
+    already holds is refreshed and returned instead, so it never goes stale.
+    The statement is built once per set of changed columns.
     """
     statement = _transition_statement(frozenset(values))
     params = {"checkin_id": checkin_id, "expected": expected, **{f"new_{k}": v for k, v in values.items()}}
-    row: CheckIn | None = (await session.exec(statement, params=params)).scalars().first()
-    return row
+    row = (await session.exec(statement, params=params)).first()
+    return None if row is None else _held_or_loaded(session, checkin_id, row)
+
+
+async def store(session: AsyncSession, checkin_id: int, **values: Any) -> None:
+    """Write ``values`` to a check-in whatever its step (after ``transition`` has decided who won)."""
+    statement = _store_statement(frozenset(values))
+    await session.exec(statement, params={"checkin_id": checkin_id, **{f"new_{k}": v for k, v in values.items()}})
+
+
+def _held_or_loaded(session: AsyncSession, checkin_id: int, values: Sequence[Any]) -> CheckIn:
+    held = session.sync_session.identity_map.get(identity_key(CheckIn, checkin_id))
+    if isinstance(held, CheckIn):
+        CHECKIN.refresh(held, values)
+        return held
+    return CHECKIN.load(values)
+
+
+def _update(columns: frozenset[str]) -> Any:
+    """``UPDATE check_in SET <columns> WHERE id = :checkin_id``, the new values left as parameters."""
+    table = CheckIn.__table__  # type: ignore[attr-defined]
+    return (
+        update(table)
+        .where(table.c.id == bindparam("checkin_id"))
+        .values({name: bindparam(f"new_{name}", type_=table.c[name].type) for name in sorted(columns)})
+    )
 
 
 @cache
 def _transition_statement(columns: frozenset[str]) -> Any:
-    """The conditional UPDATE of ``transition`` for these columns, values left as parameters."""
+    """The conditional UPDATE of ``transition`` for these columns."""
     table = CheckIn.__table__  # type: ignore[attr-defined]
     return (
-        update(CheckIn)
-        .where(col(CheckIn.id) == bindparam("checkin_id"))
-        .where(col(CheckIn.step) == bindparam("expected"))
-        .where(col(CheckIn.status).in_((CheckInStatus.OPEN, CheckInStatus.ANSWERED)))
-        .values({name: bindparam(f"new_{name}", type_=table.c[name].type) for name in sorted(columns)})
-        .returning(CheckIn)
-        .execution_options(populate_existing=True, synchronize_session=False)
+        _update(columns)
+        .where(table.c.step == bindparam("expected"))
+        .where(one_of(table.c.status, (CheckInStatus.OPEN, CheckInStatus.ANSWERED)))
+        .returning(*CHECKIN.columns)
     )
+
+
+@cache
+def _store_statement(columns: frozenset[str]) -> Any:
+    return _update(columns)
 
 
 def is_unanswered(checkin: CheckIn, now: datetime, grace: timedelta) -> bool:
@@ -186,15 +217,31 @@ class PressContext:
     about: About | None
 
 
-_FOR_PRESS = (  # built once: every press runs it, only the two ids change
-    select(Patient, CheckIn, TreatmentSession, Course)
-    .select_from(Patient)
-    .outerjoin(CheckIn, col(CheckIn.id) == bindparam("checkin_id"))
-    .outerjoin(TreatmentSession, col(TreatmentSession.id) == col(CheckIn.session_id))
-    .outerjoin(Course, col(Course.id) == col(TreatmentSession.course_id))
-    .where(col(Patient.telegram_user_id) == bindparam("user_id"))
-    .where(col(Patient.status).in_(LIVE_STATUSES))
-    .order_by(col(Patient.id).desc())
+CHECKIN = Shape(CheckIn)
+PATIENT = Shape(Patient)
+
+_PATIENT: Any = Patient.__table__  # type: ignore[attr-defined]
+_CHECK_IN: Any = CheckIn.__table__  # type: ignore[attr-defined]
+_SESSION: Any = TreatmentSession.__table__  # type: ignore[attr-defined]
+_COURSE: Any = Course.__table__  # type: ignore[attr-defined]
+_MESSAGE: Any = ScheduledMessage.__table__  # type: ignore[attr-defined]
+# Plain table columns throughout: a mapped attribute anywhere would run the statement through the ORM's
+# compile and loading steps, which a row read as values does not need.
+_FOR_PRESS: Any = (  # built once: every press runs it, only the two ids change
+    select_columns(
+        *PATIENT.columns, *CHECKIN.columns,
+        _SESSION.c.id, _SESSION.c.number, _SESSION.c.done_at, _SESSION.c.scheduled_at,
+        _COURSE.c.id, _COURSE.c.area, _MESSAGE.c.payload,
+    )
+    .select_from(_PATIENT)
+    .outerjoin(_CHECK_IN, _CHECK_IN.c.id == bindparam("checkin_id"))
+    .outerjoin(_SESSION, _SESSION.c.id == _CHECK_IN.c.session_id)
+    .outerjoin(_COURSE, _COURSE.c.id == _SESSION.c.course_id)
+    .outerjoin(_MESSAGE, (_MESSAGE.c.id == _CHECK_IN.c.scheduled_message_id)
+               & (_CHECK_IN.c.kind == CheckInKind.FOLLOWUP))
+    .where(_PATIENT.c.telegram_user_id == bindparam("user_id"))
+    .where(one_of(_PATIENT.c.status, LIVE_STATUSES))
+    .order_by(_PATIENT.c.id.desc())
     .limit(1)
 )
 
@@ -203,22 +250,28 @@ async def for_press(session: AsyncSession, user_id: int, checkin_id: int) -> Pre
     """The user's current enrolment, the check-in and what it is about, in one SELECT.
 
     Equivalent to ``patients.current_for_user`` plus a read of the check-in,
-    its session and course, but one round trip instead of several: every
-    button press pays this, and per-statement cost dominated the bot under load
+    its session, course and (for a follow-up) planned message, but one round
+    trip instead of several, read as plain columns made into objects outside
+    the session (``bot.core.rows``): every button press pays this, and
+    per-statement and ORM loading cost dominated the bot under load
     (``bench/load.py``). The check-in is joined on its id alone, so it comes
-    back whoever it belongs to; the caller still compares owners. No
-    enrolment means no row, and then the check-in does not matter. The
-    statement is built once (``_FOR_PRESS``), not per press.
+    back whoever it belongs to; the caller still compares owners. No enrolment
+    means no row, and then the check-in does not matter.
     """
     row = (await session.exec(_FOR_PRESS, params={"user_id": user_id, "checkin_id": checkin_id})).first()
     if row is None:
         return PressContext(None, None, None)
-    patient, checkin, treatment, course = row
-    if checkin is None:
+    patient_values, checkin_values, (session_id, number, done_at, scheduled_at, course_id, area, payload) = split(
+        row, len(PATIENT), len(CHECKIN))
+    patient = PATIENT.load(patient_values)
+    if checkin_values[0] is None:  # no check-in with that id
         return PressContext(patient, None, None)
-    if treatment is None:
+    checkin = CHECKIN.load(checkin_values)
+    if session_id is None or course_id is None:  # a report about no session of its own: the latest one
         return PressContext(patient, checkin, await about(session, checkin))
-    return PressContext(patient, checkin, await _about(session, checkin, treatment, course))
+    offset = (payload or {}).get("offset")
+    return PressContext(patient, checkin, About(area, number, done_at or scheduled_at, course_id,
+                                                offset if isinstance(offset, str) else None))
 
 
 async def _session_and_course(
@@ -260,20 +313,24 @@ async def _followup_offset(session: AsyncSession, checkin: CheckIn) -> str | Non
 
 async def previous_soreness(session: AsyncSession, checkin: CheckIn) -> int | None:
     """The last soreness the patient gave before this report (for "not easing" / "worse")."""
-    statement = (
-        select(CheckIn.soreness)
-        .where(CheckIn.patient_id == checkin.patient_id)
-        .where(col(CheckIn.soreness).is_not(None))
-        .where(CheckIn.kind == CheckInKind.CHECKIN)
-        .where(col(CheckIn.answered_at).is_not(None))
-        .order_by(col(CheckIn.answered_at).desc())
-    )
     if checkin.session_id is None:
         return None  # answers about another injection say nothing about this one
-    statement = statement.where(CheckIn.session_id == checkin.session_id)
-    if checkin.id is not None:
-        statement = statement.where(col(CheckIn.id) != checkin.id)
-    return (await session.exec(statement)).first()
+    params = {"patient_id": checkin.patient_id, "session_id": checkin.session_id, "checkin_id": checkin.id or 0}
+    soreness: int | None = (await session.exec(_PREVIOUS_SORENESS, params=params)).scalar()
+    return soreness
+
+
+_PREVIOUS_SORENESS: Any = (  # built once: every Done and Skip press runs it
+    select_columns(_CHECK_IN.c.soreness)
+    .where(_CHECK_IN.c.patient_id == bindparam("patient_id"))
+    .where(_CHECK_IN.c.session_id == bindparam("session_id"))
+    .where(_CHECK_IN.c.id != bindparam("checkin_id"))  # 0 (no row has it) for a report not stored yet
+    .where(_CHECK_IN.c.soreness.is_not(None))
+    .where(_CHECK_IN.c.kind == CheckInKind.CHECKIN)
+    .where(_CHECK_IN.c.answered_at.is_not(None))
+    .order_by(_CHECK_IN.c.answered_at.desc())
+    .limit(1)
+)
 
 
 async def latest_course(session: AsyncSession, patient_id: int) -> Course | None:

@@ -72,6 +72,8 @@ def _before_statement(state: ORMExecuteState) -> None:
     other mapped tables (text, Core statements, a query of ``AuditEvent``)
     gets the rows first.
     """
+    if _PENDING not in state.session.info:
+        return  # nothing waiting (the usual case before the first ``record``): no need to look at the statement
     mappers = state.all_mappers
     if mappers and all(mapper.class_ is not AuditEvent for mapper in mappers):
         return

@@ -7,8 +7,10 @@ second replica resumes the conversation exactly where the patient was.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import delete, select
@@ -49,13 +51,27 @@ async def put(
             setattr(held, name, value)
         return
     dialect = session.sync_session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(ChatState.__table__).values(chat_id=chat_id, **values)  # type: ignore[attr-defined]
-    await session.exec(statement.on_conflict_do_update(index_elements=["chat_id"], set_=values))
+    await session.exec(_upsert(dialect, frozenset(values)), params={"chat_id": chat_id, **values})
 
 
 async def clear(session: AsyncSession, chat_id: int, flow: str | None = None) -> None:
-    statement = delete(ChatState).where(ChatState.chat_id == chat_id)  # type: ignore[arg-type]
-    if flow is not None:
-        statement = statement.where(ChatState.flow == flow)  # type: ignore[arg-type]
-    await session.exec(statement)
+    await session.exec(_delete(flow is not None), params={"chat_id": chat_id, "flow": flow})
+
+
+@cache
+def _upsert(dialect: str, columns: frozenset[str]) -> Any:
+    """``INSERT ... ON CONFLICT (chat_id) DO UPDATE`` of ``columns``, built once per dialect and column set."""
+    table = ChatState.__table__  # type: ignore[attr-defined]
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    names = ["chat_id", *sorted(columns)]
+    statement = insert(table).values({name: bindparam(name, type_=table.c[name].type) for name in names})
+    return statement.on_conflict_do_update(index_elements=["chat_id"],
+                                           set_={name: statement.excluded[name] for name in sorted(columns)})
+
+
+@cache
+def _delete(of_flow: bool) -> Any:
+    """The chat's state, or only if it is in the given flow; built once each."""
+    table = ChatState.__table__  # type: ignore[attr-defined]
+    statement = delete(table).where(table.c.chat_id == bindparam("chat_id"))
+    return statement.where(table.c.flow == bindparam("flow")) if of_flow else statement
