@@ -51,6 +51,16 @@ class Step(StrEnum):
     DONE = "done"
 
 
+# Hot paths name the tables' own columns: a mapped attribute anywhere in a statement would run it through
+# the ORM's compile and loading steps on every execution, for rows read as plain values.
+_PATIENT: Any = Patient.__table__  # type: ignore[attr-defined]
+_CHECK_IN: Any = CheckIn.__table__  # type: ignore[attr-defined]
+_SESSION: Any = TreatmentSession.__table__  # type: ignore[attr-defined]
+_COURSE: Any = Course.__table__  # type: ignore[attr-defined]
+_MESSAGE: Any = ScheduledMessage.__table__  # type: ignore[attr-defined]
+CHECKIN = Shape(CheckIn)
+PATIENT = Shape(Patient)
+
 NOTE_FLOW = "checkin_note"
 """``ChatState.flow`` while a check-in waits for the optional typed note."""
 
@@ -120,22 +130,20 @@ def _held_or_loaded(session: AsyncSession, checkin_id: int, values: Sequence[Any
 
 def _update(columns: frozenset[str]) -> Any:
     """``UPDATE check_in SET <columns> WHERE id = :checkin_id``, the new values left as parameters."""
-    table = CheckIn.__table__  # type: ignore[attr-defined]
     return (
-        update(table)
-        .where(table.c.id == bindparam("checkin_id"))
-        .values({name: bindparam(f"new_{name}", type_=table.c[name].type) for name in sorted(columns)})
+        update(_CHECK_IN)
+        .where(_CHECK_IN.c.id == bindparam("checkin_id"))
+        .values({name: bindparam(f"new_{name}", type_=_CHECK_IN.c[name].type) for name in sorted(columns)})
     )
 
 
 @cache
 def _transition_statement(columns: frozenset[str]) -> Any:
     """The conditional UPDATE of ``transition`` for these columns."""
-    table = CheckIn.__table__  # type: ignore[attr-defined]
     return (
         _update(columns)
-        .where(table.c.step == bindparam("expected"))
-        .where(one_of(table.c.status, (CheckInStatus.OPEN, CheckInStatus.ANSWERED)))
+        .where(_CHECK_IN.c.step == bindparam("expected"))
+        .where(one_of(_CHECK_IN.c.status, (CheckInStatus.OPEN, CheckInStatus.ANSWERED)))
         .returning(*CHECKIN.columns)
     )
 
@@ -217,16 +225,6 @@ class PressContext:
     about: About | None
 
 
-CHECKIN = Shape(CheckIn)
-PATIENT = Shape(Patient)
-
-_PATIENT: Any = Patient.__table__  # type: ignore[attr-defined]
-_CHECK_IN: Any = CheckIn.__table__  # type: ignore[attr-defined]
-_SESSION: Any = TreatmentSession.__table__  # type: ignore[attr-defined]
-_COURSE: Any = Course.__table__  # type: ignore[attr-defined]
-_MESSAGE: Any = ScheduledMessage.__table__  # type: ignore[attr-defined]
-# Plain table columns throughout: a mapped attribute anywhere would run the statement through the ORM's
-# compile and loading steps, which a row read as values does not need.
 _FOR_PRESS: Any = (  # built once: every press runs it, only the two ids change
     select_columns(
         *PATIENT.columns, *CHECKIN.columns,
