@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -90,10 +91,18 @@ async def open_alerts(session: AsyncSession, clinic_id: str) -> list[Alert]:
 
 
 async def insert_message(session: AsyncSession, row: ScheduledMessage) -> bool:
-    """Add a row unless its dedupe key exists already (a retried sender runs twice)."""
-    existing = await session.exec(select(ScheduledMessage.id).where(ScheduledMessage.dedupe_key == row.dedupe_key))
-    if existing.first() is not None:
-        return False
-    session.add(row)
-    return True
+    """Add a row unless its dedupe key exists already (a retried sender, a second replica).
+
+    One ``INSERT ... ON CONFLICT (dedupe_key) DO NOTHING``: a read and then an
+    insert let two replicas planning the same row at the same moment both see
+    nothing and the second fail on the unique key, which stopped its start-up.
+    """
+    values = row.model_dump(exclude={"id"})
+    dialect = session.sync_session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (insert(ScheduledMessage).values(values)
+                 .on_conflict_do_nothing(index_elements=["dedupe_key"])
+                 .returning(col(ScheduledMessage.id)))
+    row.id = (await session.exec(statement)).scalar_one_or_none()
+    return row.id is not None
 

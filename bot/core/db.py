@@ -71,17 +71,19 @@ CHECKPOINT_RETRIES = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """Every connection: WAL, NORMAL sync, foreign keys, a busy timeout, and ``secure_delete``.
+    """Every connection: a busy timeout, WAL, NORMAL sync, foreign keys, and ``secure_delete``.
 
     ``secure_delete`` overwrites deleted rows and freed pages with zeros, so an
     erased patient's name or note does not linger in a page's free space. Some
     builds (Debian's) default it on, others (macOS, Windows, many wheels) off.
     """
     cursor = dbapi_connection.cursor()
+    # The busy timeout first: switching to WAL needs a lock, and without the timeout a connection
+    # opened while another process writes (the CLI beside the bot) failed at once with "database is locked".
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
