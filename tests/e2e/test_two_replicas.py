@@ -9,7 +9,6 @@ what this test is about: the dispatchers' claims are.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import signal
@@ -62,11 +61,15 @@ class Replica:
     async def _read(self) -> None:
         assert self.process.stdout is not None
         async for raw in self.process.stdout:
-            with contextlib.suppress(ValueError):
+            try:
                 entry = json.loads(raw)
-                self.events.append(entry)
-                if entry.get("event") == "bot_started":
-                    self.started.set()
+            except ValueError:
+                entry = None
+            if not isinstance(entry, dict):  # a start-up error's one line, kept for the failure message
+                entry = {"line": raw.decode(errors="replace").strip()}
+            self.events.append(entry)
+            if entry.get("event") == "bot_started":
+                self.started.set()
 
     def processed(self) -> int:
         return sum(int(e.get("processed", 0)) for e in self.events if e.get("event") == "dispatch_drained")

@@ -70,7 +70,9 @@ async def test_a_connection_the_server_ended_is_replaced_at_checkout(db: Databas
     killer = create_async_engine(async_url(db.url))
     try:
         async with killer.connect() as connection:
-            await connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+            # With a timeout the call returns once the backend has exited, not when it was signalled:
+            # until then its socket may not yet carry the farewell the checkout looks for.
+            await connection.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": first})
     finally:
         await killer.dispose()
     for _ in range(3):
