@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.db import dialect_insert, dialect_of
 from bot.core.models import Alert, CheckIn, MessageStatus, ScheduledMessage
 
 PATIENT = "patient"
@@ -98,9 +98,7 @@ async def insert_message(session: AsyncSession, row: ScheduledMessage) -> bool:
     nothing and the second fail on the unique key, which stopped its start-up.
     """
     values = row.model_dump(exclude={"id"})
-    dialect = session.sync_session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (insert(ScheduledMessage).values(values)
+    statement = (dialect_insert(dialect_of(session))(ScheduledMessage).values(values)
                  .on_conflict_do_nothing(index_elements=["dedupe_key"])
                  .returning(col(ScheduledMessage.id)))
     row.id = (await session.exec(statement)).scalar_one_or_none()

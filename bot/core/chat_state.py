@@ -11,11 +11,11 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.util import identity_key
 from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.db import dialect_insert, dialect_of
 from bot.core.models import ChatState
 
 
@@ -50,8 +50,7 @@ async def put(
         for name, value in values.items():
             setattr(held, name, value)
         return
-    dialect = session.sync_session.get_bind().dialect.name
-    await session.exec(_upsert(dialect, frozenset(values)), params={"chat_id": chat_id, **values})
+    await session.exec(_upsert(dialect_of(session), frozenset(values)), params={"chat_id": chat_id, **values})
 
 
 async def clear(session: AsyncSession, chat_id: int, flow: str | None = None) -> None:
@@ -62,7 +61,7 @@ async def clear(session: AsyncSession, chat_id: int, flow: str | None = None) ->
 def _upsert(dialect: str, columns: frozenset[str]) -> Any:
     """``INSERT ... ON CONFLICT (chat_id) DO UPDATE`` of ``columns``, built once per dialect and column set."""
     table = ChatState.__table__  # type: ignore[attr-defined]
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = dialect_insert(dialect)
     names = ["chat_id", *sorted(columns)]
     statement = insert(table).values({name: bindparam(name, type_=table.c[name].type) for name in names})
     return statement.on_conflict_do_update(index_elements=["chat_id"],

@@ -15,6 +15,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcon
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -57,6 +58,20 @@ def async_url(url: str) -> URL:
 def sync_url(url: str) -> URL:
     parsed = _parse(url)
     return parsed.set(drivername=_SYNC_DRIVERS[parsed.get_backend_name()])
+
+
+def dialect_of(session: AsyncSession) -> str:
+    """``"sqlite"`` or ``"postgresql"``: the backend the session's statements go to."""
+    return session.sync_session.get_bind().dialect.name
+
+
+def dialect_insert(dialect: str) -> Any:
+    """The dialect's ``insert``, the one that has ``on_conflict_do_nothing`` and ``on_conflict_do_update``.
+
+    SQLite and PostgreSQL spell ``INSERT ... ON CONFLICT`` alike, but SQLAlchemy
+    builds it only from each dialect's own ``insert``.
+    """
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
 def is_sqlite(url: str) -> bool:
